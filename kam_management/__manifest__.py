@@ -1,0 +1,27 @@
+{
+    "name": "Key Account Management",
+    "summary": "Identify the customers that carry the business and manage them: "
+    "KAM, strategic accounts, tiers",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "author": "kam_management contributors",
+    "license": "LGPL-3",
+    "depends": ["crm", "sale"],
+    "data": [
+        "security/kam_management_security.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
+        "views/kam_menus.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/product_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/sale_history_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "kam_management/static/tests/tours/*.js",
+        ],
+    },
+}

@@ -1,0 +1,69 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+
+from ..tools.demo_sales_plan import build_order_plan
+
+DEMO_ACCOUNT_COUNT = 40
+DEMO_PRODUCT_XMLIDS = [
+    "kam_management.demo_product_maintenance",
+    "kam_management.demo_product_license",
+    "kam_management.demo_product_integration",
+    "kam_management.demo_product_training",
+    "kam_management.demo_product_equipment",
+]
+# Orders of the last days are confirmed but not invoiced yet, as in real life.
+NOT_YET_INVOICED_DAYS = 15
+
+
+class KamDemoData(models.AbstractModel):
+    _name = "kam.demo.data"
+    _description = "Key Account Management demo data"
+
+    @api.model
+    def _generate_sales_history(self):
+        """Confirmed orders and posted invoices over the last 18 months.
+
+        Called from the demo data only. The plan (tools/demo_sales_plan.py)
+        makes a handful of accounts carry most of the revenue.
+        """
+        accounts = self.env["res.partner"].browse(
+            [
+                self.env.ref(f"kam_management.demo_account_{index:02d}").id
+                for index in range(1, DEMO_ACCOUNT_COUNT + 1)
+            ]
+        )
+        products = self.env["product.product"].browse(
+            [self.env.ref(xmlid).id for xmlid in DEMO_PRODUCT_XMLIDS]
+        )
+        today = fields.Date.context_today(self)
+        plan = build_order_plan(len(accounts), [product.list_price for product in products], today)
+        order_vals = []
+        for number, planned in enumerate(plan):
+            account = accounts[planned.account_index]
+            # Half of the orders come from a person of the account, not the company.
+            customer = account.child_ids[:1] if number % 2 and account.child_ids else account
+            order_vals.append(
+                {
+                    "partner_id": customer.id,
+                    "user_id": account.kam_user_id.id or self.env.ref("base.user_admin").id,
+                    "order_line": [
+                        fields.Command.create(
+                            {"product_id": products[product].id, "product_uom_qty": quantity}
+                        )
+                        for product, quantity in planned.lines
+                    ],
+                }
+            )
+        orders = self.env["sale.order"].create(order_vals)
+        orders.action_confirm()
+        for order, planned in zip(orders, plan, strict=True):
+            # action_confirm stamps the order with today's date
+            order.date_order = datetime.combine(planned.order_date, time(10, 0))
+        to_invoice = orders.filtered(
+            lambda order: order.date_order.date() <= today - timedelta(days=NOT_YET_INVOICED_DAYS)
+        )
+        invoices = to_invoice._create_invoices(grouped=True)
+        for invoice in invoices:
+            invoice.invoice_date = invoice.invoice_line_ids.sale_line_ids.order_id.date_order.date()
+        invoices.action_post()

@@ -1,0 +1,54 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+registry.category("web_tour.tours").add("kam_key_accounts_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the CRM app",
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the Key Accounts menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='kam_management.kam_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the key accounts",
+            trigger: ".dropdown-item[data-menu-xmlid='kam_management.res_partner_menu_key_account']",
+            run: "click",
+        },
+        {
+            content: "The heaviest demo account is a tier A key account",
+            trigger: ".o_kanban_record:contains('Grupo Alimentario Iberia'):contains('Tier')",
+        },
+        {
+            content: "A strategic-only account is on the board too",
+            trigger: ".o_kanban_record:contains('Ayuntamiento de Villanueva'):contains('Strategic')",
+        },
+        {
+            content: "Open the account",
+            trigger: ".o_kanban_record:contains('Grupo Alimentario Iberia')",
+            run: "click",
+        },
+        {
+            content: "The form shows the Key Account ribbon",
+            trigger: ".o_form_view .ribbon:contains('Key Account')",
+        },
+        {
+            content: "Open the Key Account tab",
+            trigger: ".o_notebook .nav-link[name='kam_key_account']",
+            run: "click",
+        },
+        {
+            content: "The KAM of the account is shown",
+            trigger: ".o_field_widget[name='kam_user_id']:contains('Marco Ruiz')",
+        },
+        {
+            content: "Its reason for being key is shown",
+            trigger: ".o_field_widget[name='kam_key_reason']:contains('Revenue')",
+        },
+    ],
+});

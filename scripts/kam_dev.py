@@ -1,0 +1,424 @@
+#!/usr/bin/env python3
+"""Set-up, demo and test runner behind `make demo` and `make test`.
+
+Odoo is an input, never guessed: ODOO_SRC=/path/to/odoo-18-source (a tree with
+`odoo-bin` or `setup/odoo` and `odoo/addons`), or an `odoo` package already
+importable by the Python that runs this script.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ADDON = "kam_management"
+VENV = Path(os.environ.get("KAM_VENV") or REPO / ".venv")
+ODOO_REQUIREMENTS = REPO / "requirements-odoo.txt"
+DEV_REQUIREMENTS = REPO / "requirements-dev.txt"
+
+NO_ODOO_HELP = """\
+No Odoo 18 found. kam_management is an Odoo 18.0 addon and needs an Odoo 18.0
+Community installation, which this project does not ship. Either point
+ODOO_SRC at an Odoo 18.0 source tree (a directory containing `odoo-bin` or
+`setup/odoo` and `odoo/addons`), e.g. `git clone --depth 1 --branch 18.0
+https://github.com/odoo/odoo.git /opt/odoo18 && make demo ODOO_SRC=/opt/odoo18`,
+or a nightly source archive of 18.0 from https://nightly.odoo.com unpacked
+anywhere; or install Odoo 18 so that `python3 -c "import odoo"` works."""
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def run(cmd, **kwargs):
+    say("$ " + " ".join(str(part) for part in cmd))
+    return subprocess.run([str(part) for part in cmd], check=False, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# Finding Odoo
+# --------------------------------------------------------------------------
+class OdooInstallation:
+    """Where Odoo is and how to run it with the project's virtualenv."""
+
+    def __init__(self, source_dir=None):
+        self.source_dir = source_dir  # None when odoo is importable as is
+
+    def env(self):
+        env = dict(os.environ, TZ="UTC")
+        if self.source_dir:
+            env["PYTHONPATH"] = os.pathsep.join(
+                filter(None, [str(self.source_dir), env.get("PYTHONPATH")])
+            )
+        return env
+
+    def python(self):
+        return VENV / "bin" / "python"
+
+    def command(self):
+        return [self.python(), "-m", "odoo"]
+
+    def addons_path(self):
+        probe = subprocess.run(
+            [
+                str(self.python()),
+                "-c",
+                "import os, odoo; print(os.path.dirname(odoo.__file__))",
+            ],
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            check=True,
+        )
+        paths = [Path(probe.stdout.strip()) / "addons"]
+        if self.source_dir and (self.source_dir / "addons").is_dir():
+            paths.append(self.source_dir / "addons")  # git checkout layout
+        paths.append(REPO)
+        return ",".join(str(path) for path in paths)
+
+
+def odoo_version_of(python, env):
+    result = subprocess.run(
+        [str(python), "-c", "import odoo.release as r; print(r.version_info[0])"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def find_odoo():
+    """Return an OdooInstallation, or None with the reason printed."""
+    source = os.environ.get("ODOO_SRC", "")
+    if source:
+        source_dir = Path(source).expanduser().resolve()
+        has_launcher = (source_dir / "odoo-bin").is_file() or (
+            source_dir / "setup" / "odoo"
+        ).is_file()
+        if not (has_launcher and (source_dir / "odoo" / "addons").is_dir()):
+            say(
+                f"ODOO_SRC={source} is not an Odoo source tree: it must contain "
+                "`odoo-bin` or `setup/odoo`, and `odoo/addons`."
+            )
+            return None
+        env = dict(os.environ, PYTHONPATH=str(source_dir))
+        version = odoo_version_of(sys.executable, env)
+        if version not in (None, "18"):
+            say(f"ODOO_SRC={source} holds Odoo {version}, not Odoo 18.")
+            return None
+        return OdooInstallation(source_dir)
+    version = odoo_version_of(sys.executable, dict(os.environ))
+    if version == "18":
+        return OdooInstallation(None)
+    if version:
+        say(f"The importable odoo is Odoo {version}, not Odoo 18.")
+    return None
+
+
+# --------------------------------------------------------------------------
+# Virtualenv
+# --------------------------------------------------------------------------
+def ensure_venv(with_odoo_requirements):
+    """Create (or reuse) the project's virtualenv.
+
+    It sees the system site-packages so that an Odoo made importable there
+    (for example with a .pth file) stays importable.
+    """
+    python = VENV / "bin" / "python"
+    created = (
+        python.exists()
+        or not run([sys.executable, "-m", "venv", "--system-site-packages", VENV]).returncode
+    )
+    if not created:
+        sys.exit("Could not create the virtualenv " + str(VENV))
+    requirements = [DEV_REQUIREMENTS] + ([ODOO_REQUIREMENTS] if with_odoo_requirements else [])
+    stamp = VENV / ".kam-requirements"
+    wanted = "".join(path.read_text() for path in requirements)
+    if stamp.exists() and stamp.read_text() == wanted:
+        return python
+    cmd = [python, "-m", "pip", "install", "--quiet", "--prefer-binary"]
+    for path in requirements:
+        cmd += ["-r", path]
+    if run(cmd).returncode:
+        sys.exit("Installing the Python requirements into the virtualenv failed (see above).")
+    stamp.write_text(wanted)
+    return python
+
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+# --------------------------------------------------------------------------
+def postgres_reachable(python):
+    check = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import psycopg2; psycopg2.connect(dbname='postgres').close()",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return check.returncode == 0, check.stderr.strip().splitlines()[-1:] or [""]
+
+
+def ensure_postgres(python):
+    reachable, error = postgres_reachable(python)
+    if reachable:
+        return True
+    clusters = shutil.which("pg_lsclusters") and subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=False
+    ).stdout.split("\n")
+    stopped = [line.split() for line in clusters or [] if "down" in line]
+    for version, name, *_ in stopped:
+        say(f"Starting the local PostgreSQL cluster {version}/{name} ...")
+        run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "start"])
+    if stopped:
+        for _attempt in range(20):
+            reachable, error = postgres_reachable(python)
+            if reachable:
+                return True
+            time.sleep(0.5)
+    say(
+        "PostgreSQL is not reachable (" + error[0] + "). Install it (e.g. `apt-get install "
+        "postgresql`) and make sure the current user can create databases, or set "
+        "PGHOST/PGPORT/PGUSER/PGPASSWORD to a server you can use."
+    )
+    return False
+
+
+def database_exists(python, name):
+    result = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import sys, psycopg2\n"
+            "with psycopg2.connect(dbname='postgres') as c, c.cursor() as cr:\n"
+            "    cr.execute('SELECT 1 FROM pg_database WHERE datname=%s', (sys.argv[1],))\n"
+            "    print(bool(cr.fetchone()))",
+            name,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() == "True"
+
+
+def drop_database(python, name):
+    subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import sys, psycopg2\n"
+            "c = psycopg2.connect(dbname='postgres'); c.autocommit = True\n"
+            "c.cursor().execute('DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)' % sys.argv[1])",
+            name,
+        ],
+        check=False,
+    )
+
+
+def odoo_config_args():
+    rc = os.environ.get("ODOO_RC")
+    return ["-c", rc] if rc else []
+
+
+# --------------------------------------------------------------------------
+# make demo
+# --------------------------------------------------------------------------
+def demo(_args):
+    odoo = find_odoo()
+    if not odoo:
+        say(NO_ODOO_HELP)
+        return 1
+    python = ensure_venv(with_odoo_requirements=True)
+    if not ensure_postgres(python):
+        return 1
+    database = os.environ.get("KAM_DEMO_DB", "kam_demo")
+    port = os.environ.get("KAM_HTTP_PORT", "8069")
+    base = (
+        odoo.command()
+        + odoo_config_args()
+        + [
+            "--addons-path",
+            odoo.addons_path(),
+            "-d",
+            database,
+        ]
+    )
+    if database_exists(python, database):
+        say(f"Reusing the database {database}.")
+    else:
+        say(f"Creating the database {database} with {ADDON} and its demo data ...")
+        created = run(
+            base + ["-i", ADDON, "--load-language", "es_ES", "--stop-after-init"],
+            env=odoo.env(),
+        )
+        if created.returncode:
+            drop_database(python, database)
+            say("Creating the demo database failed (see the log above).")
+            return 1
+    say(
+        f"\nOdoo with {ADDON} on http://localhost:{port} (database {database}), "
+        "login admin / password admin; KAM users: lucia (manager), marco, ana, javier "
+        "(password = login). Ctrl+C stops it.\n"
+    )
+    return run(
+        base + ["--http-port", port, "--db-filter", f"^{database}$"], env=odoo.env()
+    ).returncode
+
+
+# --------------------------------------------------------------------------
+# make test
+# --------------------------------------------------------------------------
+def lint(python):
+    failures = 0
+    failures += run([python, "-m", "ruff", "check", "."], cwd=REPO).returncode != 0
+    failures += run([python, "-m", "ruff", "format", "--check", "."], cwd=REPO).returncode != 0
+    failures += (
+        run([python, "-m", "pylint", "--rcfile", REPO / ".pylintrc", ADDON], cwd=REPO).returncode
+        != 0
+    )
+    return failures
+
+
+def unit_tests(python):
+    report = REPO / ".unit-report.xml"
+    result = run([python, "-m", "pytest", "-q", f"--junitxml={report}"], cwd=REPO)
+    passed = failed = 0
+    if report.exists():
+        suite = ET.parse(report).getroot()
+        suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+        total = int(suite.get("tests", 0))
+        failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        passed = total - failed - int(suite.get("skipped", 0))
+        report.unlink()
+    if result.returncode not in (0, 5) and not failed:
+        failed = 1  # pytest broke before reporting
+    return passed, failed
+
+
+def ensure_browser(python):
+    """Odoo skips browser tests without Chromium and websocket-client."""
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        say("Installing Chromium for Odoo's browser tests ...")
+        apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
+        run(apt + ["update", "-qq"])
+        run(apt + ["install", "-y", "-qq", "chromium"])
+    subprocess.run([str(python), "-c", "import websocket"], check=True)
+
+
+TEST_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) (\S+) (\S+): (.*)$")
+
+
+def analyse_odoo_log(log_text):
+    """Return (passed, failed, problems) from an Odoo test run's log."""
+    problems = []
+    skipped = 0
+    for line in log_text.splitlines():
+        match = LOG_LINE.match(line)
+        if not match:
+            if line.startswith("Traceback"):
+                problems.append(line)
+            continue
+        level, _db, logger, message = match.groups()
+        if level in ("ERROR", "CRITICAL") or (level == "WARNING" and ADDON in logger + message):
+            problems.append(line)
+        elif message.startswith("skipped ") and ADDON in logger:
+            skipped += 1
+            problems.append(line)
+    results = TEST_RESULT.findall(log_text)
+    if not results:
+        return 0, max(1, len(problems)), problems + ["no test result line in the Odoo log"]
+    failed, errors, total = (int(value) for value in results[-1])
+    if total == 0:
+        problems.append("the Odoo suite ran no test")
+    failed_count = failed + errors + skipped
+    passed = total - failed - errors - skipped
+    if problems and not failed_count:
+        failed_count = 1  # an error in the log outside of any test
+    return passed, failed_count, problems
+
+
+def odoo_tests(odoo, python):
+    if not ensure_postgres(python):
+        return 0, 1
+    ensure_browser(python)
+    database = f"kam_test_{os.getpid()}"
+    log_file = REPO / ".odoo-test.log"
+    drop_database(python, database)
+    say(f"Running the Odoo test suite of {ADDON} on a fresh database {database} ...")
+    try:
+        with open(log_file, "w", encoding="utf-8") as log:
+            run(
+                odoo.command()
+                + odoo_config_args()
+                + [
+                    "--addons-path",
+                    odoo.addons_path(),
+                    "-d",
+                    database,
+                    "-i",
+                    ADDON,
+                    "--test-enable",
+                    "--test-tags",
+                    f"/{ADDON}",
+                    "--stop-after-init",
+                    "--http-port",
+                    os.environ.get("KAM_TEST_HTTP_PORT", "8169"),
+                    "--log-level",
+                    "info",
+                ],
+                env=odoo.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+    finally:
+        drop_database(python, database)
+    log_text = log_file.read_text(encoding="utf-8", errors="replace")
+    passed, failed, problems = analyse_odoo_log(log_text)
+    if problems:
+        say(f"Problems in the Odoo log (full log: {log_file}):")
+        for problem in problems[:50]:
+            say("  " + problem)
+    return passed, failed
+
+
+def test(_args):
+    odoo = find_odoo()
+    python = ensure_venv(with_odoo_requirements=bool(odoo))
+    lint_failures = lint(python)
+    unit_passed, unit_failed = unit_tests(python)
+    if odoo:
+        odoo_passed, odoo_failed = odoo_tests(odoo, python)
+    else:
+        say(NO_ODOO_HELP)
+    say(f"lint: {'ok' if not lint_failures else f'{lint_failures} tool(s) reported problems'}")
+    say(f"unit: {unit_passed} passed, {unit_failed} failed")
+    if odoo:
+        say(f"odoo: {odoo_passed} passed, {odoo_failed} failed")
+    else:
+        say("odoo: not run (no Odoo 18 found)")
+    failed = lint_failures or unit_failed or (odoo and odoo_failed)
+    return 1 if failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["demo", "test"])
+    args = parser.parse_args()
+    os.chdir(REPO)
+    sys.exit({"demo": demo, "test": test}[args.command](args))
+
+
+if __name__ == "__main__":
+    main()
