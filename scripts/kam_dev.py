@@ -333,7 +333,7 @@ def analyse_odoo_log(log_text):
         level, _db, logger, message = match.groups()
         if level in ("ERROR", "CRITICAL") or (level == "WARNING" and ADDON in logger + message):
             problems.append(line)
-        elif message.startswith("skipped ") and ADDON in logger:
+        elif message.startswith("skipped ") and ADDON in logger + message:
             skipped += 1
             problems.append(line)
     results = TEST_RESULT.findall(log_text)

@@ -63,6 +63,7 @@ class ResPartner(models.Model):
         store=True,
     )
     kam_user_can_manage = fields.Boolean(
+        string="Can Manage Key Account",
         compute="_compute_kam_user_can_manage",
         help="Technical: whether the current user may change the key-account settings.",
     )

@@ -3,3 +3,4 @@ from . import test_access_rights
 from . import test_sale_order
 from . import test_demo_data
 from . import test_ui
+from . import test_translation

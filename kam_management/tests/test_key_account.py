@@ -1,5 +1,6 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import KamCommon
 
@@ -72,7 +73,9 @@ class TestKeyAccount(KamCommon):
 
     def test_new_contact_takes_its_company_values(self):
         self.account.kam_tier = "b"
-        person = self.env["res.partner"].create({"name": "New Person", "parent_id": self.account.id})
+        person = self.env["res.partner"].create(
+            {"name": "New Person", "parent_id": self.account.id}
+        )
         self.assertEqual(person.kam_user_id, self.kam_user)
         self.assertEqual(person.kam_tier, "b")
 
@@ -81,7 +84,7 @@ class TestKeyAccount(KamCommon):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "kam_management.res_partner_action_key_account"
         )
-        found = self.env["res.partner"].search(action["domain"])
+        found = self.env["res.partner"].search(safe_eval(action["domain"]))
         self.assertIn(self.account, found)
         self.assertNotIn(self.contact, found)
         self.assertNotIn(self.other_account, found)

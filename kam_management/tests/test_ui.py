@@ -6,3 +6,7 @@ class TestKeyAccountsUi(HttpCase):
     def test_key_accounts_tour(self):
         """A KAM manager opens the Key Accounts menu and an account's Key Account tab."""
         self.start_tour("/odoo", "kam_key_accounts_tour", login="admin")
+
+    def test_kam_user_tour(self):
+        """A KAM sees their own accounts and cannot reassign them."""
+        self.start_tour("/odoo", "kam_key_accounts_kam_user_tour", login="marco")

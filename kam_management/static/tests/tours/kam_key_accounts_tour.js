@@ -44,11 +44,47 @@ registry.category("web_tour.tours").add("kam_key_accounts_tour", {
         },
         {
             content: "The KAM of the account is shown",
-            trigger: ".o_field_widget[name='kam_user_id']:contains('Marco Ruiz')",
+            trigger: ".o_field_widget[name='kam_user_id'] input:value(Marco Ruiz)",
         },
         {
             content: "Its reason for being key is shown",
             trigger: ".o_field_widget[name='kam_key_reason']:contains('Revenue')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("kam_key_accounts_kam_user_tour", {
+    url: "/odoo/action-kam_management.res_partner_action_key_account",
+    steps: () => [
+        {
+            content: "Keep only my key accounts",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            trigger: ".o_filter_menu .dropdown-item:contains('My Key Accounts')",
+            run: "click",
+        },
+        {
+            content: "Accounts of other KAMs are gone",
+            trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains('Transportes Cantábrico')))",
+        },
+        {
+            content: "Open one of my accounts",
+            trigger: ".o_kanban_record:contains('Grupo Alimentario Iberia')",
+            run: "click",
+        },
+        {
+            trigger: ".o_notebook .nav-link[name='kam_key_account']",
+            run: "click",
+        },
+        {
+            content: "A KAM cannot reassign the account: the field is read-only",
+            trigger: ".o_field_widget[name='kam_user_id'].o_readonly_modifier:contains('Marco Ruiz')",
+        },
+        {
+            content: "and the tab says who can change it",
+            trigger: ".o_notebook:contains('Only Key Account Managers can change')",
         },
     ],
 });

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Take the README screenshots from a running `make demo`.
+
+Needs the `playwright` Python package and a Chromium (CHROMIUM, default
+/usr/bin/chromium); neither is needed by the addon or its tests.
+
+    python scripts/screenshots.py [--url http://localhost:8069] [--out docs/screenshots]
+"""
+
+import argparse
+import os
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ACTION = "/odoo/action-kam_management.res_partner_action_key_account"
+
+SHOTS = [
+    # (file name, login, path, what to click before the shot)
+    ("key_accounts_kanban.png", "admin", ACTION, []),
+    ("key_accounts_list.png", "admin", ACTION + "?view_type=list", []),
+    (
+        "key_account_form.png",
+        "admin",
+        ACTION,
+        [
+            ".o_kanban_record:has-text('Universidad Tecnológica del Norte')",
+            ".o_notebook .nav-link[name='kam_key_account']",
+        ],
+    ),
+    (
+        "key_accounts_kanban_es.png",
+        "lucia",
+        ACTION,
+        [],
+    ),
+]
+
+
+def login(page, base_url, user):
+    page.goto(f"{base_url}/web/login")
+    page.fill("input[name=login]", user)
+    page.fill("input[name=password]", user)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".o_main_navbar")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--out", default=str(Path(__file__).parent.parent / "docs" / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        for name, user, path, clicks in SHOTS:
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            login(page, args.url, user)
+            page.goto(args.url + path)
+            page.wait_for_selector(".o_action_manager .o_view_controller")
+            for selector in clicks:
+                page.click(selector)
+                page.wait_for_timeout(800)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(out / name))
+            page.close()
+            print("wrote", out / name)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
