@@ -143,37 +143,37 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self._kam_is_manager():
-            for vals in vals_list:
-                self._kam_check_manager_fields(self.browse(), vals)
+        for vals in vals_list:
+            self.browse()._kam_check_manager_fields(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self._kam_is_manager():
-            for partner in self:
-                self._kam_check_manager_fields(partner, vals)
+        self._kam_check_manager_fields(vals)
         return super().write(vals)
 
-    @api.model
-    def _kam_check_manager_fields(self, partner, vals):
+    def _kam_check_manager_fields(self, vals):
         """Refuse a change of a manager-only field by someone who is not a KAM manager.
 
-        Writing the value the account already has is not a change: contacts receive
-        their company's values this way, and forms may send unchanged values.
+        ``self`` holds the partners being written (empty for a creation). Writing
+        the value the account already has is not a change: contacts receive their
+        company's values this way, and forms may send unchanged values.
         """
-        account = partner.commercial_partner_id
-        for fname in self._kam_manager_fields():
-            if fname not in vals:
-                continue
-            field = self._fields[fname]
-            new_value = field.convert_to_cache(vals[fname], partner)
-            current_value = field.convert_to_cache(account[fname], account)
-            if (new_value or False) != (current_value or False):
+        changed = vals.keys() & set(self._kam_manager_fields())
+        if not changed or self._kam_is_manager():
+            return
+        for partner in self or [self]:
+            account = partner.commercial_partner_id
+            for fname in changed:
+                field = self._fields[fname]
+                new_value = field.convert_to_cache(vals[fname], partner)
+                current_value = field.convert_to_cache(account[fname], account)
+                if (new_value or False) == (current_value or False):
+                    continue
                 raise AccessError(
                     self.env._(
                         "Only Key Account Managers can change the %(field)s of an account. "
                         "Ask a KAM manager to change it for %(account)s.",
                         field=field._description_string(self.env),
-                        account=partner.display_name or self.env._("a new contact"),
+                        account=partner.display_name or self.env._("a new account"),
                     )
                 )
