@@ -9,8 +9,12 @@
     "depends": ["crm", "sale"],
     "data": [
         "security/kam_management_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "views/kam_concentration_run_views.xml",
+        "views/res_config_settings_views.xml",
         "views/kam_menus.xml",
     ],
     "demo": [
@@ -19,6 +23,7 @@
         "demo/res_partner_demo.xml",
         "demo/sale_history_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",

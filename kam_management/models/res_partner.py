@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 KAM_TIERS = [
     ("a", "A"),
@@ -11,7 +12,10 @@ KEY_REASONS = [
     ("revenue", "Revenue"),
     ("strategic", "Strategic"),
     ("both", "Revenue and strategic"),
+    ("manual", "Manager decision"),
 ]
+# Fields from which the key status of an account follows.
+KEY_STATUS_INPUTS = {"kam_is_strategic", "kam_key_override", "kam_is_key_by_revenue"}
 
 
 class ResPartner(models.Model):
@@ -39,28 +43,76 @@ class ResPartner(models.Model):
         tracking=True,
         help="When the strategic status of this account must be reviewed.",
     )
+    kam_key_override = fields.Selection(
+        [("key", "Force key account"), ("not_key", "Force not key")],
+        string="Manager Decision",
+        tracking=True,
+        help="A KAM manager's decision that wins over the revenue classification. "
+        "The nightly computation never changes it.",
+    )
+    kam_key_override_reason = fields.Text(
+        string="Decision Reason",
+        help="Why the manager decided against the revenue classification.",
+    )
+    # Figures of the revenue-concentration computation, per company: a customer
+    # shared by two companies can be key in one and not in the other.
+    kam_revenue = fields.Float(
+        string="Revenue in Window",
+        company_dependent=True,
+        digits=(16, 2),
+        readonly=True,
+        help="Revenue of the customer over the revenue window, in company currency.",
+    )
+    kam_revenue_share = fields.Float(
+        string="Revenue Share (%)",
+        company_dependent=True,
+        digits=(16, 2),
+        readonly=True,
+    )
+    kam_cumulative_share = fields.Float(
+        string="Cumulative Share (%)",
+        company_dependent=True,
+        digits=(16, 2),
+        readonly=True,
+        help="Share of the revenue made by this customer and all larger ones.",
+    )
+    kam_revenue_rank = fields.Integer(
+        string="Revenue Rank",
+        company_dependent=True,
+        readonly=True,
+        help="1 is the customer with the largest revenue.",
+    )
     kam_is_key_by_revenue = fields.Boolean(
         string="Key by Revenue",
-        tracking=True,
-        help="Among the customers that together make most of the revenue.",
+        company_dependent=True,
+        readonly=True,
+        help="Among the customers that together make the key-account threshold of the "
+        "revenue (computed).",
     )
     kam_tier = fields.Selection(
         KAM_TIERS,
         string="Tier",
-        tracking=True,
-        help="ABC classification: A carries most of the revenue, C the long tail.",
+        company_dependent=True,
+        readonly=True,
+        help="ABC classification by revenue: A is the key-account set, B the following "
+        "customers up to the tier B percentage, C the long tail (computed).",
     )
     kam_is_key_account = fields.Boolean(
         string="Key Account",
-        compute="_compute_kam_key_account",
-        store=True,
-        help="Key by revenue, strategic, or both.",
+        company_dependent=True,
+        readonly=True,
+        help="Key by revenue or strategic, unless a KAM manager decided otherwise.",
     )
     kam_key_reason = fields.Selection(
         KEY_REASONS,
         string="Key Reason",
-        compute="_compute_kam_key_account",
-        store=True,
+        company_dependent=True,
+        readonly=True,
+    )
+    kam_concentration_date = fields.Datetime(
+        string="Last Computed",
+        compute="_compute_kam_concentration_date",
+        help="When the revenue figures of this company were last computed.",
     )
     kam_user_can_manage = fields.Boolean(
         string="Can Manage Key Account",
@@ -75,7 +127,25 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        return super()._commercial_fields() + self._kam_manager_fields()
+        return super()._commercial_fields() + self._kam_protected_fields()
+
+    @api.model
+    def _kam_computed_fields(self):
+        """Fields written by the revenue-concentration computation only."""
+        return [
+            "kam_revenue",
+            "kam_revenue_share",
+            "kam_cumulative_share",
+            "kam_revenue_rank",
+            "kam_is_key_by_revenue",
+            "kam_tier",
+            "kam_is_key_account",
+            "kam_key_reason",
+        ]
+
+    @api.model
+    def _kam_protected_fields(self):
+        return list(dict.fromkeys(self._kam_manager_fields() + self._kam_computed_fields()))
 
     @api.model
     def _kam_manager_fields(self):
@@ -85,24 +155,13 @@ class ResPartner(models.Model):
             "kam_is_strategic",
             "kam_strategic_reason",
             "kam_strategic_review_date",
-            "kam_is_key_by_revenue",
-            "kam_tier",
+            "kam_key_override",
+            "kam_key_override_reason",
         ]
 
-    @api.depends("kam_is_key_by_revenue", "kam_is_strategic")
-    def _compute_kam_key_account(self):
-        for partner in self:
-            by_revenue = partner.kam_is_key_by_revenue
-            strategic = partner.kam_is_strategic
-            partner.kam_is_key_account = by_revenue or strategic
-            if by_revenue and strategic:
-                partner.kam_key_reason = "both"
-            elif by_revenue:
-                partner.kam_key_reason = "revenue"
-            elif strategic:
-                partner.kam_key_reason = "strategic"
-            else:
-                partner.kam_key_reason = False
+    @api.depends_context("company")
+    def _compute_kam_concentration_date(self):
+        self.kam_concentration_date = self.env.company.kam_last_concentration_date
 
     @api.depends_context("uid")
     def _compute_kam_user_can_manage(self):
@@ -127,6 +186,18 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.constrains("kam_key_override", "kam_key_override_reason")
+    def _check_kam_key_override_reason(self):
+        for partner in self:
+            if partner.kam_key_override and not (partner.kam_key_override_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Say why %(account)s is forced in or out of the key accounts: the "
+                        "decision needs a reason.",
+                        account=partner.display_name,
+                    )
+                )
+
     @api.constrains("kam_user_id")
     def _check_kam_user_is_kam(self):
         kam_group = self.env.ref("kam_management.group_kam_user")
@@ -145,11 +216,17 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self.browse()._kam_check_manager_fields(vals)
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        if any(KEY_STATUS_INPUTS & vals.keys() for vals in vals_list):
+            partners._kam_refresh_key_status()
+        return partners
 
     def write(self, vals):
         self._kam_check_manager_fields(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if KEY_STATUS_INPUTS & vals.keys():
+            self._kam_refresh_key_status()
+        return result
 
     def _kam_check_manager_fields(self, vals):
         """Refuse a change of a manager-only field by someone who is not a KAM manager.
@@ -158,7 +235,7 @@ class ResPartner(models.Model):
         the value the account already has is not a change: contacts receive their
         company's values this way, and forms may send unchanged values.
         """
-        changed = vals.keys() & set(self._kam_manager_fields())
+        changed = vals.keys() & set(self._kam_protected_fields())
         if not changed or self._kam_is_manager():
             return
         for partner in self or [self]:
@@ -177,3 +254,74 @@ class ResPartner(models.Model):
                         account=partner.display_name or self.env._("a new account"),
                     )
                 )
+
+    def _kam_refresh_key_status(self, companies=None):
+        """Bring the key status of partners in line with what it follows from.
+
+        A partner is a key account of a company when a KAM manager forced it, or,
+        without such a decision, when it is strategic or key by revenue in that
+        company. Contacts get the status of their commercial partner. Works on
+        ``self`` and their contacts, or on every partner when called on an empty
+        recordset by the concentration computation. Returns the partners whose
+        status changed.
+        """
+        partner_model = self.env["res.partner"]
+        partner_model.flush_model()
+        changed_ids = []
+        # a handful of companies: the whole table is meant
+        all_companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+        for company in companies or all_companies:
+            key = str(company.id)
+            key_by_revenue = SQL(
+                "COALESCE((account.kam_is_key_by_revenue ->> %s)::boolean, FALSE)", key
+            )
+            where = (
+                SQL(
+                    "partner.id = ANY(%(ids)s) OR partner.commercial_partner_id = ANY(%(ids)s)",
+                    ids=self.ids,
+                )
+                if self
+                else SQL("TRUE")
+            )
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    WITH status AS (
+                        SELECT partner.id,
+                               CASE account.kam_key_override
+                                    WHEN 'key' THEN TRUE
+                                    WHEN 'not_key' THEN FALSE
+                                    ELSE COALESCE(account.kam_is_strategic, FALSE) OR %(by_revenue)s
+                               END AS is_key,
+                               CASE WHEN account.kam_key_override = 'key' THEN 'manual'
+                                    WHEN account.kam_key_override = 'not_key' THEN NULL
+                                    WHEN account.kam_is_strategic AND %(by_revenue)s THEN 'both'
+                                    WHEN account.kam_is_strategic THEN 'strategic'
+                                    WHEN %(by_revenue)s THEN 'revenue'
+                               END AS reason
+                          FROM res_partner partner
+                          JOIN res_partner account ON account.id = partner.commercial_partner_id
+                         WHERE %(where)s
+                    )
+                    UPDATE res_partner partner
+                       SET kam_is_key_account = COALESCE(partner.kam_is_key_account, '{}'::jsonb)
+                                                || jsonb_build_object(%(key)s, status.is_key),
+                           kam_key_reason = COALESCE(partner.kam_key_reason, '{}'::jsonb)
+                                            || jsonb_build_object(%(key)s, status.reason)
+                      FROM status
+                     WHERE partner.id = status.id
+                       AND (COALESCE((partner.kam_is_key_account ->> %(key)s)::boolean, FALSE)
+                                IS DISTINCT FROM status.is_key
+                            OR (partner.kam_key_reason ->> %(key)s) IS DISTINCT FROM status.reason)
+                 RETURNING partner.id
+                    """,
+                    by_revenue=key_by_revenue,
+                    where=where,
+                    key=key,
+                )
+            )
+            changed_ids.extend(row[0] for row in rows)
+        changed = partner_model.browse(sorted(set(changed_ids)))
+        partner_model.invalidate_model(["kam_is_key_account", "kam_key_reason"])
+        changed.modified(["kam_is_key_account", "kam_key_reason"])
+        return changed

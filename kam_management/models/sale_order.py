@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -6,9 +6,9 @@ class SaleOrder(models.Model):
 
     kam_is_key_account = fields.Boolean(
         string="Key Account",
-        related="partner_id.commercial_partner_id.kam_is_key_account",
+        compute="_compute_kam_is_key_account",
         store=True,
-        help="The customer of this order is a key account.",
+        help="The customer of this order is a key account of the order's company.",
     )
     kam_user_id = fields.Many2one(
         "res.users",
@@ -17,3 +17,9 @@ class SaleOrder(models.Model):
         store=True,
         help="Key Account Manager of the customer of this order.",
     )
+
+    @api.depends("partner_id.commercial_partner_id.kam_is_key_account", "company_id")
+    def _compute_kam_is_key_account(self):
+        for order in self:
+            account = order.partner_id.commercial_partner_id.with_company(order.company_id)
+            order.kam_is_key_account = account.kam_is_key_account

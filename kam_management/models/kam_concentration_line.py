@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+from .res_partner import KAM_TIERS
+
+
+class KamConcentrationLine(models.Model):
+    _name = "kam.concentration.line"
+    _description = "Account in a revenue concentration computation"
+    _order = "run_id desc, rank, id"
+    _rec_name = "partner_id"
+
+    run_id = fields.Many2one(
+        "kam.concentration.run", string="Computation", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Datetime(readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Account", required=True, index=True)
+    kam_user_id = fields.Many2one(related="partner_id.kam_user_id", string="Key Account Manager")
+    revenue = fields.Monetary(currency_field="currency_id", aggregator="sum")
+    share = fields.Float(string="Share (%)", digits=(16, 2), aggregator="sum")
+    cumulative_share = fields.Float(string="Cumulative Share (%)", digits=(16, 2), aggregator="max")
+    rank = fields.Integer(aggregator="min")
+    tier = fields.Selection(KAM_TIERS)
+    is_key = fields.Boolean(string="Key by Revenue")
+    movement = fields.Selection(
+        [("entered", "Entered"), ("left", "Left"), ("stayed", "Stayed")],
+        help="Whether the account entered or left the key-account set with this computation.",
+    )

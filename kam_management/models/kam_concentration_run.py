@@ -1,0 +1,447 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..tools.concentration import rank_accounts
+from .res_company import REVENUE_SOURCES
+
+# Two computations closer than this belong to the same nightly cycle.
+CYCLE = timedelta(hours=20)
+
+
+class KamConcentrationRun(models.Model):
+    _name = "kam.concentration.run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Revenue concentration computation"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    date_from = fields.Date(string="Revenue From", readonly=True)
+    date_to = fields.Date(string="Revenue To", readonly=True)
+    revenue_source = fields.Selection(REVENUE_SOURCES, readonly=True)
+    threshold_percent = fields.Float(string="Threshold (%)", readonly=True)
+    tier_b_percent = fields.Float(string="Tier B Up To (%)", readonly=True)
+    total_revenue = fields.Monetary(currency_field="currency_id", readonly=True)
+    customer_count = fields.Integer(string="Customers", readonly=True, aggregator="avg")
+    key_account_count = fields.Integer(string="Key Accounts", readonly=True, aggregator="avg")
+    hhi = fields.Float(
+        string="HHI",
+        digits=(16, 0),
+        readonly=True,
+        aggregator="avg",
+        help="Herfindahl-Hirschman index: sum of the squared revenue shares (0-10 000). "
+        "Above 2 500 revenue is highly concentrated.",
+    )
+    gini = fields.Float(
+        digits=(16, 3),
+        readonly=True,
+        aggregator="avg",
+        help="0 when every customer buys the same, close to 1 when one customer buys all.",
+    )
+    top1_share = fields.Float(string="Top 1 (%)", digits=(16, 2), readonly=True, aggregator="avg")
+    top5_share = fields.Float(string="Top 5 (%)", digits=(16, 2), readonly=True, aggregator="avg")
+    top10_share = fields.Float(string="Top 10 (%)", digits=(16, 2), readonly=True, aggregator="avg")
+    top20_share = fields.Float(string="Top 20 (%)", digits=(16, 2), readonly=True, aggregator="avg")
+    accounts_for_50 = fields.Integer(string="Accounts for 50 %", readonly=True, aggregator="avg")
+    accounts_for_80 = fields.Integer(string="Accounts for 80 %", readonly=True, aggregator="avg")
+    accounts_for_95 = fields.Integer(string="Accounts for 95 %", readonly=True, aggregator="avg")
+    risk_value = fields.Float(string="Risk Measure", digits=(16, 2), readonly=True)
+    risk_exceeded = fields.Boolean(string="Concentration Risk", readonly=True)
+    line_ids = fields.One2many("kam.concentration.line", "run_id", string="Accounts")
+    detail_run_id = fields.Many2one(
+        "kam.concentration.run",
+        string="Account Detail In",
+        readonly=True,
+        help="When nothing changed for the key accounts, the account lines are not copied "
+        "again: they are those of this earlier computation.",
+    )
+    entered_count = fields.Integer(string="Entered", readonly=True)
+    left_count = fields.Integer(string="Left", readonly=True)
+    entered_partner_ids = fields.Many2many(
+        "res.partner", string="Entered Key Set", compute="_compute_movements"
+    )
+    left_partner_ids = fields.Many2many(
+        "res.partner", string="Left Key Set", compute="_compute_movements"
+    )
+
+    @api.depends("company_id", "date")
+    def _compute_display_name(self):
+        for run in self:
+            date = fields.Datetime.context_timestamp(run, run.date) if run.date else ""
+            run.display_name = f"{run.company_id.name} – {date and date.strftime('%Y-%m-%d %H:%M')}"
+
+    @api.depends("line_ids.movement")
+    def _compute_movements(self):
+        for run in self:
+            run.entered_partner_ids = run.line_ids.filtered(
+                lambda line: line.movement == "entered"
+            ).partner_id
+            run.left_partner_ids = run.line_ids.filtered(
+                lambda line: line.movement == "left"
+            ).partner_id
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+    def action_recompute(self):
+        """Button of KAM managers: compute the selected companies now."""
+        if not self.env.user.has_group("kam_management.group_kam_manager"):
+            raise AccessError(
+                self.env._("Only Key Account Managers can recompute the revenue concentration.")
+            )
+        runs = self.sudo()._compute_for_companies(self.env.companies)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_concentration_run_action"
+        )
+        if len(runs) == 1:
+            action.update(res_id=runs.id, view_mode="form", views=[(False, "form")])
+        return action
+
+    @api.model
+    def _cron_compute_concentration(self):
+        """Nightly: one company per batch (its ranking needs its whole population)."""
+        cycle_start = fields.Datetime.now() - CYCLE
+        pending = self.env["res.company"].search(
+            [
+                "|",
+                ("kam_last_concentration_date", "=", False),
+                ("kam_last_concentration_date", "<", cycle_start),
+            ]
+        )
+        if not pending:
+            return
+        self._compute_for_companies(pending[0])
+        self.env["ir.cron"]._notify_progress(done=1, remaining=len(pending) - 1)
+
+    @api.model
+    def _compute_for_companies(self, companies):
+        runs = self.browse()
+        for company in companies:
+            runs |= self._compute_for_company(company)
+        return runs
+
+    # ------------------------------------------------------------------
+    # The computation
+    # ------------------------------------------------------------------
+    @api.model
+    def _revenue_window(self, company):
+        date_to = fields.Date.context_today(self.with_company(company))
+        date_from = date_to - relativedelta(months=company.kam_window_months) + timedelta(days=1)
+        return date_from, date_to
+
+    @api.model
+    def _revenue_query(self, company, date_from, date_to):
+        """Revenue per commercial partner over the window, in company currency."""
+        if company.kam_revenue_source == "order":
+            return self._revenue_query_orders(company, date_from, date_to)
+        return self._revenue_query_invoices(company, date_from, date_to)
+
+    @api.model
+    def _revenue_query_invoices(self, company, date_from, date_to):
+        # amount_untaxed_signed is in company currency, credit notes negative
+        return SQL(
+            """
+            SELECT move.commercial_partner_id, SUM(move.amount_untaxed_signed)
+              FROM account_move move
+             WHERE move.company_id = %(company)s
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_refund')
+               AND move.invoice_date BETWEEN %(date_from)s AND %(date_to)s
+               AND move.commercial_partner_id IS NOT NULL
+          GROUP BY move.commercial_partner_id
+            """,
+            company=company.id,
+            date_from=date_from,
+            date_to=date_to,
+        )
+
+    @api.model
+    def _revenue_query_orders(self, company, date_from, date_to):
+        # order amounts are in order currency; currency_rate converts from company currency
+        return SQL(
+            """
+            SELECT partner.commercial_partner_id,
+                   SUM(sale.amount_untaxed / COALESCE(NULLIF(sale.currency_rate, 0), 1))
+              FROM sale_order sale
+              JOIN res_partner partner ON partner.id = sale.partner_id
+             WHERE sale.company_id = %(company)s
+               AND sale.state = 'sale'
+               AND sale.date_order >= %(date_from)s
+               AND sale.date_order < %(date_to)s
+          GROUP BY partner.commercial_partner_id
+            """,
+            company=company.id,
+            date_from=date_from,
+            date_to=date_to + timedelta(days=1),
+        )
+
+    @api.model
+    def _compute_for_company(self, company):
+        self.env.flush_all()
+        date_from, date_to = self._revenue_window(company)
+        rows = self.env.execute_query(self._revenue_query(company, date_from, date_to))
+        result = rank_accounts(rows, company.kam_threshold_percent, company.kam_tier_b_percent)
+        self._store_ranking(result)
+        key = str(company.id)
+        changed_key_account = self._write_partner_figures(key)
+        previous = self.search([("company_id", "=", company.id)], limit=1)
+        risk_value = result.hhi if company.kam_risk_metric == "hhi" else result.top_shares[10]
+        run = self.create(
+            {
+                "company_id": company.id,
+                "date_from": date_from,
+                "date_to": date_to,
+                "revenue_source": company.kam_revenue_source,
+                "threshold_percent": company.kam_threshold_percent,
+                "tier_b_percent": company.kam_tier_b_percent,
+                "total_revenue": result.total_revenue,
+                "customer_count": result.customer_count,
+                "key_account_count": result.key_account_count,
+                "hhi": result.hhi,
+                "gini": result.gini,
+                "top1_share": result.top_shares[1],
+                "top5_share": result.top_shares[5],
+                "top10_share": result.top_shares[10],
+                "top20_share": result.top_shares[20],
+                "accounts_for_50": result.accounts_for[50],
+                "accounts_for_80": result.accounts_for[80],
+                "accounts_for_95": result.accounts_for[95],
+                "risk_value": risk_value,
+                "risk_exceeded": risk_value > company.kam_risk_level,
+            }
+        )
+        entered, left = self._movements()
+        if entered or left or changed_key_account or not previous.detail_run_id:
+            self._insert_lines(run)
+            run.detail_run_id = run
+        else:
+            run.detail_run_id = previous.detail_run_id
+        run.write({"entered_count": entered, "left_count": left})
+        self.env["res.partner"].browse()._kam_refresh_key_status(company)
+        company.sudo().kam_last_concentration_date = run.date
+        if run.risk_exceeded and not previous.risk_exceeded:
+            run._notify_risk()
+        self._prune_lines(company, keep=run.detail_run_id)
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key"))
+        return run
+
+    @api.model
+    def _store_ranking(self, result):
+        """Put the ranking in a temporary table, and the current key set beside it."""
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key"))
+        self.env.execute_query(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE kam_ranking (
+                    partner_id INTEGER PRIMARY KEY,
+                    revenue NUMERIC,
+                    share NUMERIC,
+                    cumulative_share NUMERIC,
+                    rank INTEGER,
+                    tier VARCHAR,
+                    is_key BOOLEAN
+                )
+                """
+            )
+        )
+        accounts = result.accounts
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO kam_ranking
+                SELECT * FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::numeric[],
+                                     %s::int[], %s::varchar[], %s::boolean[])
+                """,
+                [a.partner_id for a in accounts],
+                [round(a.revenue, 2) for a in accounts],
+                [round(a.share, 2) for a in accounts],
+                [round(a.cumulative_share, 2) for a in accounts],
+                [a.rank for a in accounts],
+                [a.tier for a in accounts],
+                [a.is_key for a in accounts],
+            )
+        )
+
+    @api.model
+    def _write_partner_figures(self, key):
+        """Write the ranking on the accounts and their contacts, changed rows only.
+
+        Returns whether the figures of a key account changed.
+        """
+        self.env.execute_query(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE kam_previous_key AS
+                SELECT id AS partner_id
+                  FROM res_partner
+                 WHERE id = commercial_partner_id
+                   AND (kam_is_key_by_revenue ->> %s)::boolean
+                """,
+                key,
+            )
+        )
+        figures = {
+            "kam_revenue": "revenue",
+            "kam_revenue_share": "share",
+            "kam_cumulative_share": "cumulative_share",
+            "kam_revenue_rank": "rank",
+            "kam_tier": "tier",
+            "kam_is_key_by_revenue": "is_key",
+        }
+        assignments = SQL(", ").join(
+            SQL(
+                "%(column)s = COALESCE(partner.%(column)s, '{}'::jsonb)"
+                " || jsonb_build_object(%(key)s, ranking.%(source)s)",
+                column=SQL.identifier(column),
+                key=key,
+                source=SQL.identifier(source),
+            )
+            for column, source in figures.items()
+        )
+        differs = SQL(" OR ").join(
+            SQL(
+                "(partner.%(column)s -> %(key)s) IS DISTINCT FROM to_jsonb(ranking.%(source)s)",
+                column=SQL.identifier(column),
+                key=key,
+                source=SQL.identifier(source),
+            )
+            for column, source in figures.items()
+        )
+        updated = self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET %(assignments)s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                  FROM kam_ranking ranking
+                 WHERE partner.commercial_partner_id = ranking.partner_id
+                   AND (%(differs)s)
+             RETURNING partner.id = ranking.partner_id AND ranking.is_key
+                """,
+                assignments=assignments,
+                differs=differs,
+                uid=self.env.uid,
+            )
+        )
+        removals = SQL(", ").join(
+            SQL("%(column)s = partner.%(column)s - %(key)s", column=SQL.identifier(c), key=key)
+            for c in figures
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET %(removals)s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                  FROM res_partner account
+             LEFT JOIN kam_ranking ranking ON ranking.partner_id = account.id
+                 WHERE partner.commercial_partner_id = account.id
+                   AND ranking.partner_id IS NULL
+                   AND jsonb_exists(partner.kam_revenue_rank, %(key)s)
+                """,
+                removals=removals,
+                key=key,
+                uid=self.env.uid,
+            )
+        )
+        self.env["res.partner"].invalidate_model(list(figures))
+        return any(row[0] for row in updated)
+
+    @api.model
+    def _movements(self):
+        entered, left = self.env.execute_query(
+            SQL(
+                """
+                SELECT COUNT(*) FILTER (WHERE ranking.is_key AND previous.partner_id IS NULL),
+                       COUNT(*) FILTER (WHERE previous.partner_id IS NOT NULL
+                                        AND NOT COALESCE(ranking.is_key, FALSE))
+                  FROM kam_ranking ranking
+             FULL JOIN kam_previous_key previous ON previous.partner_id = ranking.partner_id
+                """
+            )
+        )[0]
+        return entered, left
+
+    def _insert_lines(self, run):
+        """History lines for the key accounts and for every account that entered or left."""
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO kam_concentration_line
+                    (run_id, company_id, date, partner_id, revenue, share, cumulative_share,
+                     rank, tier, is_key, movement, create_uid, create_date, write_uid, write_date)
+                SELECT %(run)s, %(company)s, %(date)s,
+                       COALESCE(ranking.partner_id, previous.partner_id),
+                       COALESCE(ranking.revenue, 0), COALESCE(ranking.share, 0),
+                       COALESCE(ranking.cumulative_share, 0), ranking.rank,
+                       COALESCE(ranking.tier, 'c'), COALESCE(ranking.is_key, FALSE),
+                       CASE WHEN ranking.is_key AND previous.partner_id IS NULL THEN 'entered'
+                            WHEN previous.partner_id IS NOT NULL
+                                 AND NOT COALESCE(ranking.is_key, FALSE) THEN 'left'
+                            ELSE 'stayed'
+                       END,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM kam_ranking ranking
+             FULL JOIN kam_previous_key previous ON previous.partner_id = ranking.partner_id
+                 WHERE ranking.is_key OR previous.partner_id IS NOT NULL
+                """,
+                run=run.id,
+                company=run.company_id.id,
+                date=run.date,
+                uid=self.env.uid,
+            )
+        )
+        run.invalidate_recordset(["line_ids"])
+
+    def _notify_risk(self):
+        """An activity for each KAM manager of the company, explaining the figure."""
+        self.ensure_one()
+        company = self.company_id
+        if company.kam_risk_metric == "hhi":
+            explanation = self.env._(
+                "The revenue concentration index (HHI) of %(company)s is %(value).0f, above "
+                "the alert level of %(level).0f: revenue depends on few customers.",
+                company=company.name,
+                value=self.risk_value,
+                level=company.kam_risk_level,
+            )
+        else:
+            explanation = self.env._(
+                "The 10 largest customers of %(company)s make %(value).1f %% of its revenue, "
+                "above the alert level of %(level).1f %%.",
+                company=company.name,
+                value=self.risk_value,
+                level=company.kam_risk_level,
+            )
+        managers = self.env.ref("kam_management.group_kam_manager").users.filtered(
+            lambda user: company in user.company_ids and not user.share
+        )
+        for manager in managers:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Revenue concentration above the alert level"),
+                note=explanation,
+            )
+
+    @api.model
+    def _prune_lines(self, company, keep):
+        if not company.kam_history_months:
+            return
+        limit = fields.Datetime.now() - relativedelta(months=company.kam_history_months)
+        self.env.execute_query(
+            SQL(
+                """
+                DELETE FROM kam_concentration_line
+                 WHERE company_id = %s AND date < %s AND run_id != %s
+                """,
+                company.id,
+                limit,
+                keep.id,
+            )
+        )

@@ -1,0 +1,101 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+REVENUE_SOURCES = [
+    ("invoice", "Posted customer invoices (net of credit notes)"),
+    ("order", "Confirmed sales orders"),
+]
+RISK_METRICS = [
+    ("top10", "Share of the 10 largest customers (%)"),
+    ("hhi", "Herfindahl-Hirschman index (0-10 000)"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    kam_window_months = fields.Integer(
+        string="Revenue Window (months)",
+        default=12,
+        help="Revenue is summed over this many months up to the day of the computation.",
+    )
+    kam_threshold_percent = fields.Float(
+        string="Key Account Threshold (%)",
+        default=80.0,
+        help="Key accounts by revenue are the smallest set of largest customers that "
+        "together make this share of the revenue (Pareto).",
+    )
+    kam_revenue_source = fields.Selection(
+        REVENUE_SOURCES,
+        string="Revenue Source",
+        default="invoice",
+        required=True,
+        help="Invoices measure what was billed (facturación); orders what was sold.",
+    )
+    kam_tier_b_percent = fields.Float(
+        string="Tier B Up To (%)",
+        default=95.0,
+        help="Tier A is the key-account set; the following customers are tier B until "
+        "their cumulative share reaches this percentage; the rest is tier C.",
+    )
+    kam_risk_metric = fields.Selection(
+        RISK_METRICS,
+        string="Concentration Risk Measure",
+        default="top10",
+        required=True,
+    )
+    kam_risk_level = fields.Float(
+        string="Concentration Risk Level",
+        default=60.0,
+        help="When the risk measure of a computation is above this level, KAM managers "
+        "get an activity explaining the figure.",
+    )
+    kam_history_months = fields.Integer(
+        string="Keep Account Detail (months)",
+        default=24,
+        help="Per-account lines of older computations are deleted; the computations "
+        "themselves and their figures are kept. 0 keeps everything.",
+    )
+    kam_last_concentration_date = fields.Datetime(
+        string="Last Concentration Computation", readonly=True, copy=False
+    )
+
+    @api.constrains(
+        "kam_window_months",
+        "kam_threshold_percent",
+        "kam_tier_b_percent",
+        "kam_risk_metric",
+        "kam_risk_level",
+        "kam_history_months",
+    )
+    def _check_kam_settings(self):
+        for company in self:
+            if not 1 <= company.kam_window_months <= 120:
+                raise ValidationError(
+                    self.env._("The revenue window must be between 1 and 120 months.")
+                )
+            if not 1 <= company.kam_threshold_percent <= 100:
+                raise ValidationError(
+                    self.env._("The key-account threshold must be between 1 % and 100 %.")
+                )
+            if not company.kam_threshold_percent <= company.kam_tier_b_percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Tier B must end between the key-account threshold (%(threshold)s %%) "
+                        "and 100 %%.",
+                        threshold=company.kam_threshold_percent,
+                    )
+                )
+            upper = 10_000 if company.kam_risk_metric == "hhi" else 100
+            if not 0 < company.kam_risk_level <= upper:
+                raise ValidationError(
+                    self.env._(
+                        "The concentration risk level must be above 0 and at most %(upper)s "
+                        "for the chosen measure.",
+                        upper=upper,
+                    )
+                )
+            if company.kam_history_months < 0:
+                raise ValidationError(
+                    self.env._("The months of account detail to keep cannot be negative.")
+                )
