@@ -4,3 +4,4 @@ from . import test_sale_order
 from . import test_demo_data
 from . import test_ui
 from . import test_translation
+from . import test_concentration_engine
