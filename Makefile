@@ -2,9 +2,15 @@
 # already importable by python3. See README.md.
 PYTHON ?= python3
 
-.PHONY: demo test
+.PHONY: demo test bench
 demo:
 	$(PYTHON) scripts/kam_dev.py demo
 
 test:
 	$(PYTHON) scripts/kam_dev.py test
+
+# Benchmark of the concentration engine on a generated database (see README).
+CUSTOMERS ?= 20000
+DOCUMENTS ?= 500000
+bench:
+	$(PYTHON) scripts/kam_dev.py bench --customers $(CUSTOMERS) --documents $(DOCUMENTS)

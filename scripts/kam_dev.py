@@ -414,12 +414,51 @@ def test(_args):
     return 1 if failed else 0
 
 
+# --------------------------------------------------------------------------
+# make bench
+# --------------------------------------------------------------------------
+def bench(args):
+    odoo = find_odoo()
+    if not odoo:
+        say(NO_ODOO_HELP)
+        return 1
+    python = ensure_venv(with_odoo_requirements=True)
+    if not ensure_postgres(python):
+        return 1
+    database = f"kam_bench_{args.customers}_{args.documents}"
+    addons_path = odoo.addons_path()
+    if not database_exists(python, database):
+        say(f"Creating {database} (kam_management without demo data) ...")
+        created = run(
+            odoo.command()
+            + odoo_config_args()
+            + ["--addons-path", addons_path, "-d", database, "-i", ADDON]
+            + ["--without-demo", "all", "--stop-after-init", "--log-level", "warn"],
+            env=odoo.env(),
+        )
+        if created.returncode:
+            drop_database(python, database)
+            return 1
+    generated = run(
+        [python, REPO / "bench" / "generate_data.py", database]
+        + ["--customers", str(args.customers), "--documents", str(args.documents)]
+    )
+    if generated.returncode:
+        return 1
+    return run(
+        [python, REPO / "bench" / "benchmark.py", database, "--addons-path", addons_path],
+        env=odoo.env(),
+    ).returncode
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["demo", "test"])
+    parser.add_argument("command", choices=["demo", "test", "bench"])
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--documents", type=int, default=500_000)
     args = parser.parse_args()
     os.chdir(REPO)
-    sys.exit({"demo": demo, "test": test}[args.command](args))
+    sys.exit({"demo": demo, "test": test, "bench": bench}[args.command](args))
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -217,14 +218,19 @@ class KamConcentrationRun(models.Model):
                 "risk_exceeded": risk_value > company.kam_risk_level,
             }
         )
-        entered, left = self._movements()
+        entered, left, movers = self._movements()
         if entered or left or changed_key_account or not previous.detail_run_id:
             self._insert_lines(run)
             run.detail_run_id = run
         else:
             run.detail_run_id = previous.detail_run_id
         run.write({"entered_count": entered, "left_count": left})
-        self.env["res.partner"].browse()._kam_refresh_key_status(company)
+        # Strategic flags and manager decisions refresh the status when they are
+        # written; here only accounts that entered or left can change, except on
+        # the first computation of a company.
+        partners = self.env["res.partner"].browse(movers if previous else [])
+        if movers or not previous:
+            partners._kam_refresh_key_status(company)
         company.sudo().kam_last_concentration_date = run.date
         if run.risk_exceeded and not previous.risk_exceeded:
             run._notify_risk()
@@ -251,27 +257,26 @@ class KamConcentrationRun(models.Model):
                 """
             )
         )
-        accounts = result.accounts
+        # One JSON document (a RankedAccount is a tuple: partner_id, revenue, rank,
+        # share, cumulative_share, tier, is_key): much cheaper to send than seven
+        # arrays of parameters. Rounded to the digits of the partner fields.
         self.env.execute_query(
             SQL(
                 """
                 INSERT INTO kam_ranking
-                SELECT * FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::numeric[],
-                                     %s::int[], %s::varchar[], %s::boolean[])
+                       (partner_id, revenue, rank, share, cumulative_share, tier, is_key)
+                SELECT (row ->> 0)::int, ROUND((row ->> 1)::numeric, 2), (row ->> 2)::int,
+                       ROUND((row ->> 3)::numeric, 2), ROUND((row ->> 4)::numeric, 2),
+                       row ->> 5, (row ->> 6)::boolean
+                  FROM jsonb_array_elements(%s::jsonb) row
                 """,
-                [a.partner_id for a in accounts],
-                [round(a.revenue, 2) for a in accounts],
-                [round(a.share, 2) for a in accounts],
-                [round(a.cumulative_share, 2) for a in accounts],
-                [a.rank for a in accounts],
-                [a.tier for a in accounts],
-                [a.is_key for a in accounts],
+                json.dumps(result.accounts),
             )
         )
 
     @api.model
     def _write_partner_figures(self, key):
-        """Write the ranking on the accounts and their contacts, changed rows only.
+        """Write the ranking on the accounts (commercial partners), changed rows only.
 
         Returns whether the figures of a key account changed.
         """
@@ -295,38 +300,37 @@ class KamConcentrationRun(models.Model):
             "kam_tier": "tier",
             "kam_is_key_by_revenue": "is_key",
         }
-        assignments = SQL(", ").join(
-            SQL(
-                "%(column)s = COALESCE(partner.%(column)s, '{}'::jsonb)"
-                " || jsonb_build_object(%(key)s, ranking.%(source)s)",
-                column=SQL.identifier(column),
-                key=key,
-                source=SQL.identifier(source),
-            )
-            for column, source in figures.items()
-        )
-        differs = SQL(" OR ").join(
-            SQL(
-                "(partner.%(column)s -> %(key)s) IS DISTINCT FROM to_jsonb(ranking.%(source)s)",
-                column=SQL.identifier(column),
-                key=key,
-                source=SQL.identifier(source),
-            )
-            for column, source in figures.items()
-        )
+        assignments = self._jsonb_assignments(key, figures)
+        differs = self._jsonb_differs(key, figures)
         updated = self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner partner
                    SET %(assignments)s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
                   FROM kam_ranking ranking
-                 WHERE partner.commercial_partner_id = ranking.partner_id
+                 WHERE partner.id = ranking.partner_id
                    AND (%(differs)s)
-             RETURNING partner.id = ranking.partner_id AND ranking.is_key
+             RETURNING ranking.is_key
                 """,
                 assignments=assignments,
                 differs=differs,
                 uid=self.env.uid,
+            )
+        )
+        # contacts show the classification of their account
+        contact_figures = {"kam_tier": "tier", "kam_is_key_by_revenue": "is_key"}
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET %(assignments)s
+                  FROM kam_ranking ranking
+                 WHERE partner.commercial_partner_id = ranking.partner_id
+                   AND partner.id != ranking.partner_id
+                   AND (%(differs)s)
+                """,
+                assignments=self._jsonb_assignments(key, contact_figures),
+                differs=self._jsonb_differs(key, contact_figures),
             )
         )
         removals = SQL(", ").join(
@@ -342,7 +346,7 @@ class KamConcentrationRun(models.Model):
              LEFT JOIN kam_ranking ranking ON ranking.partner_id = account.id
                  WHERE partner.commercial_partner_id = account.id
                    AND ranking.partner_id IS NULL
-                   AND jsonb_exists(partner.kam_revenue_rank, %(key)s)
+                   AND jsonb_exists(account.kam_revenue_rank, %(key)s)
                 """,
                 removals=removals,
                 key=key,
@@ -353,19 +357,47 @@ class KamConcentrationRun(models.Model):
         return any(row[0] for row in updated)
 
     @api.model
+    def _jsonb_assignments(self, key, figures):
+        """column = column || {company: ranking value}, for each figure."""
+        return SQL(", ").join(
+            SQL(
+                "%(column)s = COALESCE(partner.%(column)s, '{}'::jsonb)"
+                " || jsonb_build_object(%(key)s, ranking.%(source)s)",
+                column=SQL.identifier(column),
+                key=key,
+                source=SQL.identifier(source),
+            )
+            for column, source in figures.items()
+        )
+
+    @api.model
+    def _jsonb_differs(self, key, figures):
+        return SQL(" OR ").join(
+            SQL(
+                "(partner.%(column)s -> %(key)s) IS DISTINCT FROM to_jsonb(ranking.%(source)s)",
+                column=SQL.identifier(column),
+                key=key,
+                source=SQL.identifier(source),
+            )
+            for column, source in figures.items()
+        )
+
+    @api.model
     def _movements(self):
-        entered, left = self.env.execute_query(
+        """Count the accounts that entered and left the key set; return them too."""
+        rows = self.env.execute_query(
             SQL(
                 """
-                SELECT COUNT(*) FILTER (WHERE ranking.is_key AND previous.partner_id IS NULL),
-                       COUNT(*) FILTER (WHERE previous.partner_id IS NOT NULL
-                                        AND NOT COALESCE(ranking.is_key, FALSE))
+                SELECT COALESCE(ranking.partner_id, previous.partner_id),
+                       previous.partner_id IS NULL
                   FROM kam_ranking ranking
              FULL JOIN kam_previous_key previous ON previous.partner_id = ranking.partner_id
+                 WHERE COALESCE(ranking.is_key, FALSE) != (previous.partner_id IS NOT NULL)
                 """
             )
-        )[0]
-        return entered, left
+        )
+        entered = sum(1 for _partner, is_new in rows if is_new)
+        return entered, len(rows) - entered, [partner for partner, _is_new in rows]
 
     def _insert_lines(self, run):
         """History lines for the key accounts and for every account that entered or left."""

@@ -127,7 +127,16 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        return super()._commercial_fields() + self._kam_protected_fields()
+        # Revenue figures stay on the account (commercial partner) itself; its
+        # contacts show its classification, which the computation keeps in line.
+        return (
+            super()._commercial_fields() + self._kam_manager_fields() + self._kam_contact_fields()
+        )
+
+    @api.model
+    def _kam_contact_fields(self):
+        """Computed fields that contacts show for their account."""
+        return ["kam_is_key_by_revenue", "kam_tier", "kam_is_key_account", "kam_key_reason"]
 
     @api.model
     def _kam_computed_fields(self):

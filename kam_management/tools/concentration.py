@@ -7,6 +7,7 @@ of 0 and are never key.
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Relative tolerance when comparing a running total with a threshold, so that
 # float rounding never moves an account across it.
@@ -16,8 +17,7 @@ TOP_N = (1, 5, 10, 20)
 COVERAGE_PERCENTS = (50, 80, 95)
 
 
-@dataclass(frozen=True)
-class RankedAccount:
+class RankedAccount(NamedTuple):
     partner_id: int
     revenue: float
     rank: int
@@ -81,10 +81,13 @@ def rank_accounts(revenues, threshold_percent=80.0, tier_b_percent=95.0):
             RankedAccount(partner_id, revenue, rank, share, cumulative, tier, is_key)
         )
     result.key_account_count = sum(1 for account in result.accounts if account.is_key)
+    # `positive` is sorted, largest first: the KPIs need no further sort
     result.hhi = herfindahl_index(positive)
-    result.gini = gini_coefficient(positive)
-    result.top_shares = {n: top_share(positive, n) for n in TOP_N}
-    result.accounts_for = {p: accounts_to_reach(positive, p) for p in COVERAGE_PERCENTS}
+    result.gini = _gini_of_ascending(positive[::-1])
+    result.top_shares = {n: _top_share_of_descending(positive, n) for n in TOP_N}
+    result.accounts_for = {
+        p: _accounts_to_reach_in_descending(positive, p) for p in COVERAGE_PERCENTS
+    }
     return result
 
 
@@ -99,7 +102,10 @@ def herfindahl_index(revenues):
 
 def gini_coefficient(revenues):
     """0 when every customer buys the same, towards 1 when one buys everything."""
-    positive = sorted(revenue for revenue in revenues if revenue > 0)
+    return _gini_of_ascending(sorted(revenue for revenue in revenues if revenue > 0))
+
+
+def _gini_of_ascending(positive):
     count = len(positive)
     total = sum(positive)
     if count < 2 or not total:
@@ -110,7 +116,12 @@ def gini_coefficient(revenues):
 
 def top_share(revenues, count):
     """Percentage of the revenue made by the `count` largest customers."""
-    positive = sorted((revenue for revenue in revenues if revenue > 0), reverse=True)
+    return _top_share_of_descending(
+        sorted((revenue for revenue in revenues if revenue > 0), reverse=True), count
+    )
+
+
+def _top_share_of_descending(positive, count):
     total = sum(positive)
     if not total:
         return 0.0
@@ -119,7 +130,12 @@ def top_share(revenues, count):
 
 def accounts_to_reach(revenues, percent):
     """How many of the largest customers together make `percent` of the revenue."""
-    positive = sorted((revenue for revenue in revenues if revenue > 0), reverse=True)
+    return _accounts_to_reach_in_descending(
+        sorted((revenue for revenue in revenues if revenue > 0), reverse=True), percent
+    )
+
+
+def _accounts_to_reach_in_descending(positive, percent):
     total = sum(positive)
     limit = total * percent / 100 * (1 - _EPSILON)
     running = 0.0

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Time the concentration engine against the floor, on a generated database.
+
+Run with a Python that imports Odoo 18 (scripts/kam_dev.py bench does it):
+
+    python bench/benchmark.py DBNAME --addons-path ...
+
+(a) floor: the bare `SELECT commercial partner, SUM(...) GROUP BY` over the
+window, the least any classification must read; (b) the addon's full run
+for the company: aggregate, ranking maths, write-back of changed rows,
+history. The full run is timed twice: the first writes every customer, the
+second (same data, as on a quiet night) only what changed.
+"""
+
+import argparse
+import resource
+import statistics
+import time
+
+import odoo
+from odoo.tools import SQL
+
+
+def timed(function, repeat=1):
+    durations = []
+    for _attempt in range(repeat):
+        started = time.perf_counter()
+        function()
+        durations.append(time.perf_counter() - started)
+    return statistics.median(durations)
+
+
+def add_one_day_of_invoices(env, company, documents):
+    """Copy a random 1/540 of the invoices (18 months of history) to today."""
+    rows = env.execute_query(
+        SQL(
+            """
+            INSERT INTO account_move (journal_id, currency_id, company_id, state, move_type,
+                                      auto_post, date, invoice_date, partner_id,
+                                      commercial_partner_id, amount_untaxed,
+                                      amount_untaxed_signed, amount_total, amount_total_signed,
+                                      name, create_date, write_date)
+            SELECT journal_id, currency_id, company_id, state, move_type, auto_post,
+                   CURRENT_DATE, CURRENT_DATE, partner_id, commercial_partner_id,
+                   amount_untaxed, amount_untaxed_signed, amount_total, amount_total_signed,
+                   '/', NOW(), NOW()
+              FROM account_move
+             WHERE company_id = %s AND move_type IN ('out_invoice', 'out_refund')
+             ORDER BY random()
+             LIMIT %s
+         RETURNING id
+            """,
+            company.id,
+            max(1, documents // 540),
+        )
+    )
+    env.cr.commit()
+    return len(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("database")
+    parser.add_argument("--addons-path", required=True)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-d", args.database, "--addons-path", args.addons_path])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.ref("base.main_company")
+        Run = env["kam.concentration.run"]
+        customers = env.execute_query(
+            SQL("SELECT COUNT(*) FROM res_partner WHERE id = commercial_partner_id")
+        )[0][0]
+        documents = env.execute_query(
+            SQL(
+                "SELECT COUNT(*) FROM account_move WHERE move_type IN ('out_invoice', 'out_refund')"
+            )
+        )[0][0]
+        date_from, date_to = Run._revenue_window(company)
+        floor_query = Run._revenue_query_invoices(company, date_from, date_to)
+        env.execute_query(floor_query)  # warm the cache
+        floor = timed(lambda: env.execute_query(floor_query), repeat=3)
+
+        def full_run():
+            Run._compute_for_company(company)
+            env.flush_all()
+            cr.commit()
+
+        first = timed(full_run)
+        second = timed(full_run)
+        third = timed(full_run)
+        # a night later: one more day of invoices, so totals, shares and ranks move
+        new_day = add_one_day_of_invoices(env, company, documents)
+        nightly = timed(full_run)
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        run = Run.search([("company_id", "=", company.id)], limit=1)
+        print(f"customers (commercial partners): {customers}")
+        print(f"invoices and credit notes: {documents}")
+        print(
+            f"key accounts: {run.key_account_count}, top-10 share {run.top10_share:.1f} %, "
+            f"HHI {run.hhi:.0f}"
+        )
+        print(f"floor (bare GROUP BY): {floor:.2f} s")
+        print(
+            f"full run, first (writes every customer): {first:.2f} s = {first / floor:.1f}x floor"
+        )
+        print(
+            f"full run, unchanged data: {second:.2f} s = {second / floor:.1f}x floor "
+            f"(again: {third:.2f} s = {third / floor:.1f}x)"
+        )
+        print(
+            f"full run, next night ({new_day} new invoices): {nightly:.2f} s = "
+            f"{nightly / floor:.1f}x floor"
+        )
+        print(f"peak memory of the process: {peak_mib:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
