@@ -106,6 +106,26 @@ class KamConcentrationRun(models.Model):
         return action
 
     @api.model
+    def action_open_latest_pareto(self):
+        """The key accounts and movers of the latest computation of each current company."""
+        latest = self.browse()
+        for company in self.env.companies:
+            latest |= self.search([("company_id", "=", company.id)], limit=1).detail_run_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_concentration_line_action"
+        )
+        action["domain"] = [("run_id", "in", latest.ids)]
+        return action
+
+    def action_open_pareto(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_concentration_line_action"
+        )
+        action["domain"] = [("run_id", "=", self.detail_run_id.id)]
+        return action
+
+    @api.model
     def _cron_compute_concentration(self):
         """Nightly: one company per batch (its ranking needs its whole population)."""
         cycle_start = fields.Datetime.now() - CYCLE

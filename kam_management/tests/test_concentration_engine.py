@@ -286,3 +286,12 @@ class TestConcentrationEngine(AccountTestInvoicingCommon):
         self.assertTrue(self.a.with_company(self.company).kam_is_key_account)
         main_company = self.env.ref("base.main_company")
         self.assertTrue(self.Run.sudo().search([("company_id", "=", main_company.id)]))
+
+    def test_pareto_shows_the_latest_computation_only(self):
+        self._run()
+        self._invoice(self.d, 1000)
+        latest = self._run()
+        action = self.Run.action_open_latest_pareto()
+        lines = self.env["kam.concentration.line"].search(action["domain"])
+        self.assertEqual(lines.run_id, latest)
+        self.assertEqual(set(lines.partner_id.ids), {self.a.id, self.b.id, self.d.id})
