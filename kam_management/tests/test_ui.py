@@ -10,3 +10,7 @@ class TestKeyAccountsUi(HttpCase):
     def test_kam_user_tour(self):
         """A KAM sees their own accounts and cannot reassign them."""
         self.start_tour("/odoo", "kam_key_accounts_kam_user_tour", login="marco")
+
+    def test_concentration_tour(self):
+        """A manager reads the concentration history and the Pareto chart."""
+        self.start_tour("/odoo", "kam_concentration_tour", login="admin")

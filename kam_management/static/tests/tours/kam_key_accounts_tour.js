@@ -88,3 +88,50 @@ registry.category("web_tour.tours").add("kam_key_accounts_kam_user_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("kam_concentration_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the CRM reporting menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='crm.crm_menu_report']",
+            run: "click",
+        },
+        {
+            content: "Open the concentration history",
+            trigger: ".dropdown-item[data-menu-xmlid='kam_management.kam_concentration_run_menu']",
+            run: "click",
+        },
+        {
+            content: "The computation made at install is listed",
+            trigger: ".o_list_view .o_data_row",
+        },
+        {
+            content: "Open it",
+            trigger: ".o_list_view .o_data_row .o_data_cell[name='key_account_count']",
+            run: "click",
+        },
+        {
+            content: "Its concentration figures are shown",
+            trigger: ".o_form_view .o_field_widget[name='hhi']",
+        },
+        {
+            content: "Accounts that entered the key set at the first computation",
+            trigger: ".o_field_widget[name='entered_partner_ids'] .o_tag:contains('Grupo Alimentario Iberia')",
+        },
+        {
+            content: "Open the Pareto chart",
+            trigger: ".o_form_view button[name='action_open_pareto']",
+            run: "click",
+        },
+        {
+            content: "The Pareto chart of the key accounts is drawn",
+            trigger: ".o_graph_view canvas",
+        },
+    ],
+});
