@@ -5,4 +5,5 @@ from . import sale_order
 from . import sale_report
 from . import kam_concentration_run
 from . import kam_concentration_line
+from . import kam_account_figure
 from . import kam_demo_data

@@ -210,8 +210,7 @@ class KamConcentrationRun(models.Model):
         rows = self.env.execute_query(self._revenue_query(company, date_from, date_to))
         result = rank_accounts(rows, company.kam_threshold_percent, company.kam_tier_b_percent)
         self._store_ranking(result)
-        key = str(company.id)
-        changed_key_account = self._write_partner_figures(key)
+        changed_key_account = self._write_figures(company)
         previous = self.search([("company_id", "=", company.id)], limit=1)
         risk_value = result.hhi if company.kam_risk_metric == "hhi" else result.top_shares[10]
         run = self.create(
@@ -295,85 +294,99 @@ class KamConcentrationRun(models.Model):
         )
 
     @api.model
-    def _write_partner_figures(self, key):
-        """Write the ranking on the accounts (commercial partners), changed rows only.
+    def _write_figures(self, company):
+        """Write the ranking: figures in kam.account.figure, classification on partners.
 
-        Returns whether the figures of a key account changed.
+        Changed rows only. Returns whether the figures of a key account changed.
         """
         self.env.execute_query(
             SQL(
                 """
                 CREATE TEMPORARY TABLE kam_previous_key AS
-                SELECT id AS partner_id
-                  FROM res_partner
-                 WHERE id = commercial_partner_id
-                   AND (kam_is_key_by_revenue ->> %s)::boolean
+                SELECT partner_id FROM kam_account_figure WHERE company_id = %s AND is_key
                 """,
-                key,
+                company.id,
             )
         )
-        figures = {
-            "kam_revenue": "revenue",
-            "kam_revenue_share": "share",
-            "kam_cumulative_share": "cumulative_share",
-            "kam_revenue_rank": "rank",
-            "kam_tier": "tier",
-            "kam_is_key_by_revenue": "is_key",
-        }
-        assignments = self._jsonb_assignments(key, figures)
-        differs = self._jsonb_differs(key, figures)
+        columns = ["revenue", "share", "cumulative_share", "rank", "tier", "is_key"]
         updated = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO kam_account_figure AS figure
+                       (company_id, partner_id, %(columns)s,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT %(company)s, partner_id, %(columns)s,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM kam_ranking
+                    ON CONFLICT (company_id, partner_id) DO UPDATE
+                   SET %(assignments)s, write_uid = EXCLUDED.write_uid,
+                       write_date = EXCLUDED.write_date
+                 WHERE (%(current)s) IS DISTINCT FROM (%(new)s)
+             RETURNING figure.is_key
+                """,
+                columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+                company=company.id,
+                uid=self.env.uid,
+                assignments=SQL(", ").join(
+                    SQL("%(c)s = EXCLUDED.%(c)s", c=SQL.identifier(column)) for column in columns
+                ),
+                current=SQL(", ").join(SQL.identifier("figure", column) for column in columns),
+                new=SQL(", ").join(SQL.identifier("excluded", column) for column in columns),
+            )
+        )
+        # customers without revenue in the window any more
+        self.env.execute_query(
+            SQL(
+                """
+                DELETE FROM kam_account_figure figure
+                 USING kam_account_figure current
+             LEFT JOIN kam_ranking ranking ON ranking.partner_id = current.partner_id
+                 WHERE figure.id = current.id
+                   AND current.company_id = %s
+                   AND ranking.partner_id IS NULL
+                """,
+                company.id,
+            )
+        )
+        # the classification, on the accounts and on their contacts
+        key = str(company.id)
+        classification = {"kam_tier": "tier", "kam_is_key_by_revenue": "is_key"}
+        self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner partner
                    SET %(assignments)s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
                   FROM kam_ranking ranking
-                 WHERE partner.id = ranking.partner_id
+                 WHERE partner.commercial_partner_id = ranking.partner_id
                    AND (%(differs)s)
-             RETURNING ranking.is_key
                 """,
-                assignments=assignments,
-                differs=differs,
+                assignments=self._jsonb_assignments(key, classification),
+                differs=self._jsonb_differs(key, classification),
                 uid=self.env.uid,
             )
         )
-        # contacts show the classification of their account
-        contact_figures = {"kam_tier": "tier", "kam_is_key_by_revenue": "is_key"}
         self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner partner
-                   SET %(assignments)s
-                  FROM kam_ranking ranking
-                 WHERE partner.commercial_partner_id = ranking.partner_id
-                   AND partner.id != ranking.partner_id
-                   AND (%(differs)s)
-                """,
-                assignments=self._jsonb_assignments(key, contact_figures),
-                differs=self._jsonb_differs(key, contact_figures),
-            )
-        )
-        removals = SQL(", ").join(
-            SQL("%(column)s = partner.%(column)s - %(key)s", column=SQL.identifier(c), key=key)
-            for c in figures
-        )
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE res_partner partner
-                   SET %(removals)s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                   SET kam_tier = partner.kam_tier - %(key)s,
+                       kam_is_key_by_revenue = partner.kam_is_key_by_revenue - %(key)s,
+                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
                   FROM res_partner account
              LEFT JOIN kam_ranking ranking ON ranking.partner_id = account.id
                  WHERE partner.commercial_partner_id = account.id
                    AND ranking.partner_id IS NULL
-                   AND jsonb_exists(account.kam_revenue_rank, %(key)s)
+                   AND jsonb_exists(partner.kam_tier, %(key)s)
                 """,
-                removals=removals,
                 key=key,
                 uid=self.env.uid,
             )
         )
-        self.env["res.partner"].invalidate_model(list(figures))
+        self.env["kam.account.figure"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            list(classification)
+            + ["kam_revenue", "kam_revenue_share", "kam_cumulative_share", "kam_revenue_rank"]
+        )
         return any(row[0] for row in updated)
 
     @api.model

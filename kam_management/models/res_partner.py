@@ -54,32 +54,27 @@ class ResPartner(models.Model):
         string="Decision Reason",
         help="Why the manager decided against the revenue classification.",
     )
-    # Figures of the revenue-concentration computation, per company: a customer
-    # shared by two companies can be key in one and not in the other.
+    # Figures of the revenue-concentration computation in the current company,
+    # read from kam.account.figure (a customer shared by two companies can be key
+    # in one and not in the other). Contacts show those of their account.
     kam_revenue = fields.Float(
         string="Revenue in Window",
-        company_dependent=True,
+        compute="_compute_kam_figures",
         digits=(16, 2),
-        readonly=True,
         help="Revenue of the customer over the revenue window, in company currency.",
     )
     kam_revenue_share = fields.Float(
-        string="Revenue Share (%)",
-        company_dependent=True,
-        digits=(16, 2),
-        readonly=True,
+        string="Revenue Share (%)", compute="_compute_kam_figures", digits=(16, 2)
     )
     kam_cumulative_share = fields.Float(
         string="Cumulative Share (%)",
-        company_dependent=True,
+        compute="_compute_kam_figures",
         digits=(16, 2),
-        readonly=True,
         help="Share of the revenue made by this customer and all larger ones.",
     )
     kam_revenue_rank = fields.Integer(
         string="Revenue Rank",
-        company_dependent=True,
-        readonly=True,
+        compute="_compute_kam_figures",
         help="1 is the customer with the largest revenue.",
     )
     kam_is_key_by_revenue = fields.Boolean(
@@ -127,34 +122,19 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        # Revenue figures stay on the account (commercial partner) itself; its
-        # contacts show its classification, which the computation keeps in line.
-        return (
-            super()._commercial_fields() + self._kam_manager_fields() + self._kam_contact_fields()
-        )
+        # contacts show the classification of their account, which the revenue
+        # computation keeps in line for them too
+        return super()._commercial_fields() + self._kam_protected_fields()
 
     @api.model
     def _kam_contact_fields(self):
-        """Computed fields that contacts show for their account."""
+        """Classification written by the revenue computation on accounts and contacts."""
         return ["kam_is_key_by_revenue", "kam_tier", "kam_is_key_account", "kam_key_reason"]
 
     @api.model
-    def _kam_computed_fields(self):
-        """Fields written by the revenue-concentration computation only."""
-        return [
-            "kam_revenue",
-            "kam_revenue_share",
-            "kam_cumulative_share",
-            "kam_revenue_rank",
-            "kam_is_key_by_revenue",
-            "kam_tier",
-            "kam_is_key_account",
-            "kam_key_reason",
-        ]
-
-    @api.model
     def _kam_protected_fields(self):
-        return list(dict.fromkeys(self._kam_manager_fields() + self._kam_computed_fields()))
+        """Manager decisions, and what the revenue computation writes."""
+        return self._kam_manager_fields() + self._kam_contact_fields()
 
     @api.model
     def _kam_manager_fields(self):
@@ -167,6 +147,25 @@ class ResPartner(models.Model):
             "kam_key_override",
             "kam_key_override_reason",
         ]
+
+    @api.depends_context("company")
+    def _compute_kam_figures(self):
+        accounts = self.commercial_partner_id
+        figures = (
+            self.env["kam.account.figure"]
+            .sudo()
+            .search_fetch(
+                [("company_id", "=", self.env.company.id), ("partner_id", "in", accounts.ids)],
+                ["partner_id", "revenue", "share", "cumulative_share", "rank"],
+            )
+        )
+        by_account = {figure.partner_id.id: figure for figure in figures}
+        for partner in self:
+            figure = by_account.get(partner.commercial_partner_id.id)
+            partner.kam_revenue = figure.revenue if figure else 0.0
+            partner.kam_revenue_share = figure.share if figure else 0.0
+            partner.kam_cumulative_share = figure.cumulative_share if figure else 0.0
+            partner.kam_revenue_rank = figure.rank if figure else 0
 
     @api.depends_context("company")
     def _compute_kam_concentration_date(self):

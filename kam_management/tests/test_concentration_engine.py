@@ -84,13 +84,13 @@ class TestConcentrationEngine(AccountTestInvoicingCommon):
         self.assertEqual(run.accounts_for_80, 2)
         self.assertEqual(self.company.kam_last_concentration_date, run.date)
 
-    def test_contacts_show_the_key_status_of_their_account(self):
+    def test_contacts_show_the_figures_of_their_account(self):
         self._run()
         contact = self.contact_a.with_company(self.company)
         self.assertTrue(contact.kam_is_key_account)
         self.assertEqual(contact.kam_key_reason, "revenue")
         self.assertEqual(contact.kam_tier, "a")
-        self.assertFalse(contact.kam_revenue_rank, "figures stay on the account")
+        self.assertEqual(contact.kam_revenue_rank, 1)
         new_contact = self.env["res.partner"].create({"name": "New", "parent_id": self.a.id})
         self.assertTrue(new_contact.with_company(self.company).kam_is_key_account)
 

@@ -1,0 +1,42 @@
+from odoo import fields, models
+
+from .res_partner import KAM_TIERS
+
+
+class KamAccountFigure(models.Model):
+    """Revenue figures of a customer in a company, as of the latest computation.
+
+    A narrow table keyed by company and customer: the nightly computation
+    rewrites many of these rows (ranks and cumulative shares shift whenever
+    revenue moves), which costs far less here than on the wide, heavily
+    indexed partner table. The partner shows its row for the current company.
+    """
+
+    _name = "kam.account.figure"
+    _description = "Revenue ranking of a customer"
+    _order = "company_id, rank"
+    _rec_name = "partner_id"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner", string="Account", required=True, readonly=True, index=True,
+        ondelete="cascade",
+    )  # fmt: skip
+    kam_user_id = fields.Many2one(related="partner_id.kam_user_id", string="Key Account Manager")
+    revenue = fields.Monetary(currency_field="currency_id", readonly=True, aggregator="sum")
+    share = fields.Float(string="Share (%)", digits=(16, 2), readonly=True, aggregator="sum")
+    cumulative_share = fields.Float(
+        string="Cumulative Share (%)", digits=(16, 2), readonly=True, aggregator="max"
+    )
+    rank = fields.Integer(readonly=True, aggregator="min")
+    tier = fields.Selection(KAM_TIERS, readonly=True)
+    is_key = fields.Boolean(string="Key by Revenue", readonly=True)
+
+    _sql_constraints = [
+        (
+            "company_partner_unique",
+            "UNIQUE(company_id, partner_id)",
+            "A customer has one ranking per company.",
+        ),
+    ]
