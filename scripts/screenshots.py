@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 ACTION = "/odoo/action-kam_management.res_partner_action_key_account"
 
 SHOTS = [
-    # (file name, login, path, what to click before the shot)
+    # (file name, login, path, what to click (or "scroll:" into view) before the shot)
     ("key_accounts_kanban.png", "admin", ACTION, []),
     ("key_accounts_list.png", "admin", ACTION + "?view_type=list", []),
     (
@@ -33,6 +33,25 @@ SHOTS = [
         "lucia",
         ACTION,
         [],
+    ),
+    (
+        "concentration_run.png",
+        "admin",
+        "/odoo/action-kam_management.kam_concentration_run_action",
+        [".o_list_view .o_data_row .o_data_cell[name='key_account_count']"],
+    ),
+    (
+        "pareto.png",
+        "admin",
+        "/odoo/action-kam_management.kam_concentration_line_action_latest",
+        [],
+    ),
+    ("revenue_ranking.png", "admin", "/odoo/action-kam_management.kam_account_figure_action", []),
+    (
+        "concentration_settings.png",
+        "admin",
+        "/odoo/settings#crm",
+        ["scroll:.o_setting_container [name='kam_settings'], :text('Key accounts by revenue')"],
     ),
 ]
 
@@ -63,7 +82,10 @@ def main():
             page.goto(args.url + path)
             page.wait_for_selector(".o_action_manager .o_view_controller")
             for selector in clicks:
-                page.click(selector)
+                if selector.startswith("scroll:"):
+                    page.locator(selector[len("scroll:") :]).scroll_into_view_if_needed()
+                else:
+                    page.click(selector)
                 page.wait_for_timeout(800)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / name))
