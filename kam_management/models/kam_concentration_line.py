@@ -12,9 +12,9 @@ class KamConcentrationLine(models.Model):
     run_id = fields.Many2one(
         "kam.concentration.run", string="Computation", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one("res.company", required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    date = fields.Datetime(readonly=True, index=True)
+    date = fields.Datetime(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Account", required=True, index=True)
     kam_user_id = fields.Many2one(related="partner_id.kam_user_id", string="Key Account Manager")
     revenue = fields.Monetary(currency_field="currency_id", aggregator="sum")

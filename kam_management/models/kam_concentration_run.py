@@ -254,13 +254,17 @@ class KamConcentrationRun(models.Model):
         if run.risk_exceeded and not previous.risk_exceeded:
             run._notify_risk()
         self._prune_lines(company, keep=run.detail_run_id)
-        self.env.execute_query(SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key"))
+        self.env.execute_query(
+            SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key, kam_reclassified")
+        )
         return run
 
     @api.model
     def _store_ranking(self, result):
         """Put the ranking in a temporary table, and the current key set beside it."""
-        self.env.execute_query(SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key"))
+        self.env.execute_query(
+            SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key, kam_reclassified")
+        )
         self.env.execute_query(
             SQL(
                 """
@@ -308,6 +312,22 @@ class KamConcentrationRun(models.Model):
                 company.id,
             )
         )
+        # accounts whose classification changes: the wide partner table is only
+        # written for them (ranks and shares change for many more, every night)
+        self.env.execute_query(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE kam_reclassified AS
+                SELECT ranking.partner_id
+                  FROM kam_ranking ranking
+             LEFT JOIN kam_account_figure figure
+                    ON figure.company_id = %s AND figure.partner_id = ranking.partner_id
+                 WHERE figure.tier IS DISTINCT FROM ranking.tier
+                    OR figure.is_key IS DISTINCT FROM ranking.is_key
+                """,
+                company.id,
+            )
+        )
         columns = ["revenue", "share", "cumulative_share", "rank", "tier", "is_key"]
         updated = self.env.execute_query(
             SQL(
@@ -335,7 +355,7 @@ class KamConcentrationRun(models.Model):
             )
         )
         # customers without revenue in the window any more
-        self.env.execute_query(
+        dropped = self.env.execute_query(
             SQL(
                 """
                 DELETE FROM kam_account_figure figure
@@ -344,6 +364,7 @@ class KamConcentrationRun(models.Model):
                  WHERE figure.id = current.id
                    AND current.company_id = %s
                    AND ranking.partner_id IS NULL
+             RETURNING figure.partner_id
                 """,
                 company.id,
             )
@@ -357,6 +378,7 @@ class KamConcentrationRun(models.Model):
                 UPDATE res_partner partner
                    SET %(assignments)s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
                   FROM kam_ranking ranking
+                  JOIN kam_reclassified reclassified ON reclassified.partner_id = ranking.partner_id
                  WHERE partner.commercial_partner_id = ranking.partner_id
                    AND (%(differs)s)
                 """,
@@ -365,23 +387,21 @@ class KamConcentrationRun(models.Model):
                 uid=self.env.uid,
             )
         )
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE res_partner partner
-                   SET kam_tier = partner.kam_tier - %(key)s,
-                       kam_is_key_by_revenue = partner.kam_is_key_by_revenue - %(key)s,
-                       write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                  FROM res_partner account
-             LEFT JOIN kam_ranking ranking ON ranking.partner_id = account.id
-                 WHERE partner.commercial_partner_id = account.id
-                   AND ranking.partner_id IS NULL
-                   AND jsonb_exists(partner.kam_tier, %(key)s)
-                """,
-                key=key,
-                uid=self.env.uid,
+        if dropped:
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE res_partner partner
+                       SET kam_tier = partner.kam_tier - %(key)s,
+                           kam_is_key_by_revenue = partner.kam_is_key_by_revenue - %(key)s,
+                           write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                     WHERE partner.commercial_partner_id = ANY(%(accounts)s)
+                    """,
+                    key=key,
+                    uid=self.env.uid,
+                    accounts=[row[0] for row in dropped],
+                )
             )
-        )
         self.env["kam.account.figure"].invalidate_model()
         self.env["res.partner"].invalidate_model(
             list(classification)
