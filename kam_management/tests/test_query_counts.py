@@ -1,0 +1,64 @@
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import KamCommon
+
+KANBAN_SPEC = {
+    "name": {},
+    "city": {},
+    "country_id": {"fields": {"display_name": {}}},
+    "kam_tier": {},
+    "kam_key_reason": {},
+    "kam_is_strategic": {},
+    "kam_user_id": {"fields": {"display_name": {}}},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestQueryCounts(KamCommon):
+    """The key-account screens cost the same number of queries for 5 or 60 cards."""
+
+    def _make_key_accounts(self, count):
+        accounts = self.env["res.partner"].create(
+            [{"name": f"Query account {i}", "is_company": True} for i in range(count)]
+        )
+        accounts.write(
+            {
+                "kam_user_id": self.kam_user.id,
+                "kam_is_strategic": True,
+                "kam_strategic_reason": "Reference",
+                "kam_strategic_review_date": "2030-01-01",
+            }
+        )
+        return accounts
+
+    def _queries(self, function):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        function()
+        return self.env.cr.sql_log_count - before
+
+    def _kanban(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.res_partner_action_key_account"
+        )
+        partners = self.env["res.partner"].with_user(self.kam_manager)
+        return partners.web_search_read(safe_eval(action["domain"]), KANBAN_SPEC, limit=80)
+
+    def test_kanban_queries_do_not_grow_with_the_cards(self):
+        self._make_key_accounts(5)
+        self._kanban()  # warm the caches of the first call
+        few = self._queries(self._kanban)
+        self._make_key_accounts(55)
+        many = self._queries(self._kanban)
+        self.assertGreater(few, 0)
+        self.assertEqual(few, many)
+
+    def test_figures_on_the_form_cost_one_query_for_any_number_of_partners(self):
+        accounts = self._make_key_accounts(30)
+        figures = ["kam_revenue", "kam_revenue_share", "kam_cumulative_share", "kam_revenue_rank"]
+        one = self._queries(lambda: accounts[:1].read(figures))
+        thirty = self._queries(lambda: accounts.read(figures))
+        self.assertGreater(one, 0)
+        self.assertEqual(one, thirty)
