@@ -51,6 +51,7 @@ class TestQueryCounts(KamCommon):
         self._kanban()  # warm the caches of the first call
         few = self._queries(self._kanban)
         self._make_key_accounts(55)
+        self._kanban()  # creating records clears some caches: warm them again
         many = self._queries(self._kanban)
         self.assertGreater(few, 0)
         self.assertEqual(few, many)
@@ -58,6 +59,7 @@ class TestQueryCounts(KamCommon):
     def test_figures_on_the_form_cost_one_query_for_any_number_of_partners(self):
         accounts = self._make_key_accounts(30)
         figures = ["kam_revenue", "kam_revenue_share", "kam_cumulative_share", "kam_revenue_rank"]
+        accounts.read(figures)  # warm the caches
         one = self._queries(lambda: accounts[:1].read(figures))
         thirty = self._queries(lambda: accounts.read(figures))
         self.assertGreater(one, 0)
