@@ -231,16 +231,24 @@ def odoo_config_args():
     return ["-c", rc] if rc else []
 
 
+def prepare_odoo():
+    """Odoo, the virtualenv's python and a reachable PostgreSQL, or (None, None)."""
+    odoo = find_odoo()
+    if not odoo:
+        say(NO_ODOO_HELP)
+        return None, None
+    python = ensure_venv(with_odoo_requirements=True)
+    if not ensure_postgres(python):
+        return None, None
+    return odoo, python
+
+
 # --------------------------------------------------------------------------
 # make demo
 # --------------------------------------------------------------------------
 def demo(_args):
-    odoo = find_odoo()
+    odoo, python = prepare_odoo()
     if not odoo:
-        say(NO_ODOO_HELP)
-        return 1
-    python = ensure_venv(with_odoo_requirements=True)
-    if not ensure_postgres(python):
         return 1
     database = os.environ.get("KAM_DEMO_DB", "kam_demo")
     port = os.environ.get("KAM_HTTP_PORT", "8069")
@@ -418,12 +426,8 @@ def test(_args):
 # make bench
 # --------------------------------------------------------------------------
 def bench(args):
-    odoo = find_odoo()
+    odoo, python = prepare_odoo()
     if not odoo:
-        say(NO_ODOO_HELP)
-        return 1
-    python = ensure_venv(with_odoo_requirements=True)
-    if not ensure_postgres(python):
         return 1
     database = f"kam_bench_{args.customers}_{args.documents}"
     addons_path = odoo.addons_path()

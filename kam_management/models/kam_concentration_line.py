@@ -8,11 +8,14 @@ class KamConcentrationLine(models.Model):
     _description = "Account in a revenue concentration computation"
     _order = "run_id desc, rank, id"
     _rec_name = "partner_id"
+    # Written in bulk by the computation only: no create/write stamps, whose
+    # foreign-key checks cost more than the rows themselves.
+    _log_access = False
 
     run_id = fields.Many2one(
         "kam.concentration.run", string="Computation", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one("res.company", required=True)
+    company_id = fields.Many2one(related="run_id.company_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Datetime(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Account", required=True, index=True)

@@ -336,8 +336,7 @@ class KamConcentrationRun(models.Model):
             SQL(
                 """
                 UPDATE kam_account_figure figure
-                   SET %(assignments)s, write_uid = %(uid)s,
-                       write_date = NOW() AT TIME ZONE 'UTC'
+                   SET %(assignments)s
                   FROM kam_ranking ranking
                  WHERE figure.company_id = %(company)s
                    AND figure.partner_id = ranking.partner_id
@@ -347,7 +346,6 @@ class KamConcentrationRun(models.Model):
                 assignments=SQL(", ").join(
                     SQL("%(c)s = ranking.%(c)s", c=SQL.identifier(column)) for column in columns
                 ),
-                uid=self.env.uid,
                 company=company.id,
                 current=SQL(", ").join(SQL.identifier("figure", column) for column in columns),
                 new=SQL(", ").join(SQL.identifier("ranking", column) for column in columns),
@@ -356,11 +354,8 @@ class KamConcentrationRun(models.Model):
         inserted = self.env.execute_query(
             SQL(
                 """
-                INSERT INTO kam_account_figure
-                       (company_id, partner_id, %(columns)s,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT %(company)s, ranking.partner_id, %(ranking_columns)s,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                INSERT INTO kam_account_figure (company_id, partner_id, %(columns)s)
+                SELECT %(company)s, ranking.partner_id, %(ranking_columns)s
                   FROM kam_ranking ranking
              LEFT JOIN kam_account_figure figure
                     ON figure.company_id = %(company)s AND figure.partner_id = ranking.partner_id
@@ -372,7 +367,6 @@ class KamConcentrationRun(models.Model):
                     SQL.identifier("ranking", column) for column in columns
                 ),
                 company=company.id,
-                uid=self.env.uid,
             )
         )
         updated += inserted
@@ -480,9 +474,9 @@ class KamConcentrationRun(models.Model):
             SQL(
                 """
                 INSERT INTO kam_concentration_line
-                    (run_id, company_id, date, partner_id, revenue, share, cumulative_share,
-                     rank, tier, is_key, movement, create_uid, create_date, write_uid, write_date)
-                SELECT %(run)s, %(company)s, %(date)s,
+                    (run_id, date, partner_id, revenue, share, cumulative_share,
+                     rank, tier, is_key, movement)
+                SELECT %(run)s, %(date)s,
                        COALESCE(ranking.partner_id, previous.partner_id),
                        COALESCE(ranking.revenue, 0), COALESCE(ranking.share, 0),
                        COALESCE(ranking.cumulative_share, 0), ranking.rank,
@@ -491,16 +485,13 @@ class KamConcentrationRun(models.Model):
                             WHEN previous.partner_id IS NOT NULL
                                  AND NOT COALESCE(ranking.is_key, FALSE) THEN 'left'
                             ELSE 'stayed'
-                       END,
-                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                       END
                   FROM kam_ranking ranking
              FULL JOIN kam_previous_key previous ON previous.partner_id = ranking.partner_id
                  WHERE ranking.is_key OR previous.partner_id IS NOT NULL
                 """,
                 run=run.id,
-                company=run.company_id.id,
                 date=run.date,
-                uid=self.env.uid,
             )
         )
         run.invalidate_recordset(["line_ids"])
@@ -544,8 +535,10 @@ class KamConcentrationRun(models.Model):
         self.env.execute_query(
             SQL(
                 """
-                DELETE FROM kam_concentration_line
-                 WHERE company_id = %s AND date < %s AND run_id != %s
+                DELETE FROM kam_concentration_line line
+                 USING kam_concentration_run run
+                 WHERE run.id = line.run_id AND run.company_id = %s
+                   AND line.date < %s AND line.run_id != %s
                 """,
                 company.id,
                 limit,
