@@ -1,4 +1,5 @@
 import json
+import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -9,6 +10,8 @@ from odoo.tools import SQL
 
 from ..tools.concentration import rank_accounts
 from .res_company import REVENUE_SOURCES
+
+_logger = logging.getLogger(__name__)
 
 # Two computations closer than this belong to the same nightly cycle.
 CYCLE = timedelta(hours=20)
@@ -127,18 +130,32 @@ class KamConcentrationRun(models.Model):
 
     @api.model
     def _cron_compute_concentration(self):
-        """Nightly: one company per batch (its ranking needs its whole population)."""
+        """Nightly: one company per batch (its ranking needs its whole population).
+
+        A company whose computation fails is logged and left for the next night,
+        so that it does not hold back the others.
+        """
         cycle_start = fields.Datetime.now() - CYCLE
         pending = self.env["res.company"].search(
             [
                 "|",
                 ("kam_last_concentration_date", "=", False),
                 ("kam_last_concentration_date", "<", cycle_start),
-            ]
+                "|",
+                ("kam_concentration_failed_date", "=", False),
+                ("kam_concentration_failed_date", "<", cycle_start),
+            ],
+            order="id",
         )
         if not pending:
             return
-        self._compute_for_companies(pending[0])
+        company = pending[0]
+        try:
+            with self.env.cr.savepoint():
+                self._compute_for_company(company)
+        except Exception:
+            _logger.exception("The revenue concentration of %s could not be computed", company.name)
+            company.sudo().kam_concentration_failed_date = fields.Datetime.now()
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(pending) - 1)
 
     @api.model

@@ -59,6 +59,9 @@ class ResCompany(models.Model):
     kam_last_concentration_date = fields.Datetime(
         string="Last Concentration Computation", readonly=True, copy=False
     )
+    kam_concentration_failed_date = fields.Datetime(
+        string="Last Failed Concentration Computation", readonly=True, copy=False
+    )
 
     @api.constrains(
         "kam_window_months",

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -269,6 +270,27 @@ class TestConcentrationEngine(AccountTestInvoicingCommon):
             self.Run.sudo()._cron_compute_concentration()
         runs_after = self.Run.search_count([("company_id", "=", self.company.id)])
         self.assertEqual(runs_after, runs_before + 1)
+
+    def test_a_failing_company_does_not_hold_back_the_others(self):
+        other = self.setup_other_company(name="KAM Healthy Company")["company"]
+        self.env["res.company"].search([]).kam_last_concentration_date = fields.Datetime.now()
+        (self.company | other).kam_last_concentration_date = False
+        original = type(self.Run)._compute_for_company
+
+        def compute(run_model, company):
+            if company == self.company:
+                raise ValueError("broken data")
+            return original(run_model, company)
+
+        with (
+            patch.object(type(self.Run), "_compute_for_company", compute),
+            self.assertLogs("odoo.addons.kam_management.models.kam_concentration_run", "ERROR"),
+        ):
+            for _batch in range(3):
+                self.Run.sudo()._cron_compute_concentration()
+        self.assertTrue(other.kam_last_concentration_date)
+        self.assertFalse(self.company.kam_last_concentration_date)
+        self.assertTrue(self.company.kam_concentration_failed_date)
 
     def test_only_managers_recompute_now(self):
         kam = new_test_user(
