@@ -6,4 +6,6 @@ from . import sale_report
 from . import kam_concentration_run
 from . import kam_concentration_line
 from . import kam_account_figure
+from . import kam_stakeholder_role
+from . import kam_stakeholder
 from . import kam_demo_data

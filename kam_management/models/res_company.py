@@ -56,6 +56,11 @@ class ResCompany(models.Model):
         help="Per-account lines of older computations are deleted; the computations "
         "themselves and their figures are kept. 0 keeps everything.",
     )
+    kam_stakeholder_cadence_days = fields.Integer(
+        string="Default Contact Cadence (days)",
+        default=30,
+        help="How often a stakeholder should hear from us, unless set on the stakeholder.",
+    )
     kam_last_concentration_date = fields.Datetime(
         string="Last Concentration Computation", readonly=True, copy=False
     )
@@ -70,6 +75,7 @@ class ResCompany(models.Model):
         "kam_risk_metric",
         "kam_risk_level",
         "kam_history_months",
+        "kam_stakeholder_cadence_days",
     )
     def _check_kam_settings(self):
         for company in self:
@@ -97,6 +103,10 @@ class ResCompany(models.Model):
                         "for the chosen measure.",
                         upper=upper,
                     )
+                )
+            if company.kam_stakeholder_cadence_days < 1:
+                raise ValidationError(
+                    self.env._("The default contact cadence must be at least one day.")
                 )
             if company.kam_history_months < 0:
                 raise ValidationError(

@@ -11,3 +11,6 @@ class ResConfigSettings(models.TransientModel):
     kam_risk_metric = fields.Selection(related="company_id.kam_risk_metric", readonly=False)
     kam_risk_level = fields.Float(related="company_id.kam_risk_level", readonly=False)
     kam_history_months = fields.Integer(related="company_id.kam_history_months", readonly=False)
+    kam_stakeholder_cadence_days = fields.Integer(
+        related="company_id.kam_stakeholder_cadence_days", readonly=False
+    )

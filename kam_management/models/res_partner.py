@@ -104,6 +104,12 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
     )
+    kam_stakeholder_ids = fields.One2many(
+        "kam.stakeholder",
+        "account_id",
+        string="Stakeholders",
+        groups="kam_management.group_kam_user",
+    )
     kam_concentration_date = fields.Datetime(
         string="Last Computed",
         compute="_compute_kam_concentration_date",
