@@ -23,6 +23,7 @@
         "demo/res_users_demo.xml",
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/kam_stakeholder_demo.xml",
         "demo/sale_history_demo.xml",
     ],
     "post_init_hook": "post_init_hook",

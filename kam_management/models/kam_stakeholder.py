@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 INFLUENCE_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 ATTITUDES = [("supporter", "Supporter"), ("neutral", "Neutral"), ("opponent", "Opponent")]
@@ -70,6 +73,28 @@ class KamStakeholder(models.Model):
         help="How often this person should hear from us.",
     )
     notes = fields.Html()
+    last_interaction_date = fields.Date(
+        readonly=True,
+        help="Last message or email with this person, meeting they attended, or activity "
+        "done on them or their account (updated every night).",
+    )
+    next_contact_date = fields.Date(
+        string="Next Contact Due",
+        compute="_compute_next_contact_date",
+        store=True,
+        help="Last interaction plus the contact cadence.",
+    )
+    is_overdue = fields.Boolean(
+        string="Contact Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+    )
+    overdue_activity_id = fields.Many2one(
+        "mail.activity",
+        readonly=True,
+        copy=False,
+        help="The to-do created for the relationship owner when the contact fell overdue.",
+    )
 
     _sql_constraints = [
         (
@@ -84,6 +109,139 @@ class KamStakeholder(models.Model):
         ranks = {"low": 1, "medium": 2, "high": 3}
         for stakeholder in self:
             stakeholder.influence_rank = ranks.get(stakeholder.influence, 0)
+
+    @api.depends("last_interaction_date", "cadence_days", "create_date")
+    def _compute_next_contact_date(self):
+        for stakeholder in self:
+            start = stakeholder.last_interaction_date or (
+                stakeholder.create_date and stakeholder.create_date.date()
+            )
+            stakeholder.next_contact_date = (
+                start + timedelta(days=stakeholder.cadence_days) if start else False
+            )
+
+    @api.depends("next_contact_date")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for stakeholder in self:
+            stakeholder.is_overdue = bool(
+                stakeholder.next_contact_date and stakeholder.next_contact_date < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on overdue contacts."))
+        overdue = (operator == "=") == value
+        today = fields.Date.context_today(self)
+        if overdue:
+            return [("next_contact_date", "<", today)]
+        return ["|", ("next_contact_date", "=", False), ("next_contact_date", ">=", today)]
+
+    def _refresh_last_interaction(self):
+        """Last interaction of each stakeholder, from what already happens in Odoo.
+
+        Messages and emails the person wrote, or that were posted on their contact
+        or sent to them on their account; calendar meetings they attended; and
+        activities done on their contact or their account (done activities leave
+        a message with their activity type), including the to-dos of this map.
+        """
+        if not self:
+            return
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH people AS (
+                    SELECT id, contact_id, account_id FROM kam_stakeholder WHERE id = ANY(%(ids)s)
+                ),
+                touches AS (
+                    SELECT people.id, message.date
+                      FROM people
+                      JOIN mail_message message
+                        ON message.author_id = people.contact_id
+                       AND message.message_type IN ('email', 'comment')
+                    UNION ALL
+                    SELECT people.id, message.date
+                      FROM people
+                      JOIN mail_message message
+                        ON message.model = 'res.partner' AND message.res_id = people.contact_id
+                       AND message.message_type IN ('email', 'comment')
+                    UNION ALL
+                    SELECT people.id, message.date
+                      FROM people
+                      JOIN mail_message message
+                        ON message.model = 'res.partner' AND message.res_id = people.account_id
+                      JOIN mail_message_res_partner_rel recipient
+                        ON recipient.mail_message_id = message.id
+                       AND recipient.res_partner_id = people.contact_id
+                    UNION ALL
+                    SELECT people.id, message.date
+                      FROM people
+                      JOIN mail_message message
+                        ON message.model = 'res.partner'
+                       AND message.res_id IN (people.contact_id, people.account_id)
+                       AND message.mail_activity_type_id IS NOT NULL
+                    UNION ALL
+                    SELECT people.id, message.date
+                      FROM people
+                      JOIN mail_message message
+                        ON message.model = 'kam.stakeholder' AND message.res_id = people.id
+                       AND message.mail_activity_type_id IS NOT NULL
+                    UNION ALL
+                    SELECT people.id, event.start
+                      FROM people
+                      JOIN calendar_event_res_partner_rel attendee
+                        ON attendee.res_partner_id = people.contact_id
+                      JOIN calendar_event event
+                        ON event.id = attendee.calendar_event_id AND event.active
+                     WHERE event.start <= NOW() AT TIME ZONE 'UTC'
+                )
+                SELECT people.id, MAX(touches.date)::date
+                  FROM people
+             LEFT JOIN touches ON touches.id = people.id
+              GROUP BY people.id
+                """,
+                ids=self.ids,
+            )
+        )
+        last = dict(rows)
+        for stakeholder in self:
+            if stakeholder.last_interaction_date != last.get(stakeholder.id):
+                stakeholder.last_interaction_date = last.get(stakeholder.id)
+
+    def _notify_overdue(self):
+        """A to-do for the relationship owner, once per overdue period."""
+        for stakeholder in self.filtered(lambda s: s.is_overdue and s.owner_id):
+            if stakeholder.overdue_activity_id:
+                continue
+            stakeholder.overdue_activity_id = stakeholder.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=stakeholder.owner_id.id,
+                summary=self.env._(
+                    "Get in touch with %(person)s (%(account)s)",
+                    person=stakeholder.contact_id.name,
+                    account=stakeholder.account_id.name,
+                ),
+                note=self.env._(
+                    "No interaction since %(date)s: the relationship should be refreshed "
+                    "every %(days)s days.",
+                    date=stakeholder.last_interaction_date or stakeholder.create_date.date(),
+                    days=stakeholder.cadence_days,
+                ),
+            )
+
+    @api.model
+    def _cron_refresh_relationships(self):
+        stakeholders = self.search([("active", "=", True)])
+        stakeholders._refresh_last_interaction()
+        # a contact made since the to-do: the next overdue period gets a new one
+        stakeholders.filtered(
+            lambda s: s.overdue_activity_id and not s.is_overdue
+        ).overdue_activity_id = False
+        stakeholders._notify_overdue()
+
+    def action_refresh_last_interaction(self):
+        self._refresh_last_interaction()
 
     @api.constrains("strength")
     def _check_strength(self):

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from psycopg2 import IntegrityError
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -122,3 +125,109 @@ class TestStakeholder(KamCommon):
             self.pilar_stakeholder.with_user(self.kam_user).unlink()
         self.pilar_stakeholder.with_user(self.kam_user).active = False
         self.assertFalse(self.pilar_stakeholder.active)
+
+
+@tagged("post_install", "-at_install")
+class TestStakeholderFreshness(KamCommon):
+    """Last interaction comes from what happens in Odoo, not from typing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stakeholder = cls.env["kam.stakeholder"].create(
+            {
+                "account_id": cls.account.id,
+                "contact_id": cls.contact.id,
+                "owner_id": cls.kam_user.id,
+                "cadence_days": 30,
+            }
+        )
+
+    def _refreshed(self):
+        self.stakeholder._refresh_last_interaction()
+        return self.stakeholder.last_interaction_date
+
+    def _backdate_messages(self, days):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_message SET date = NOW() - make_interval(days => %s) "
+            "WHERE model = 'res.partner' AND res_id IN %s",
+            (days, (self.contact.id, self.account.id)),
+        )
+        self.env.invalidate_all()
+
+    def test_no_interaction_yet(self):
+        self.env.cr.execute(
+            "DELETE FROM mail_message WHERE model = 'res.partner' AND res_id IN %s",
+            ((self.contact.id, self.account.id),),
+        )
+        self.assertFalse(self._refreshed())
+
+    def test_message_on_the_contact(self):
+        self.contact.message_post(body="Called about the renewal", message_type="comment")
+        self.assertEqual(self._refreshed(), fields.Date.today())
+
+    def test_email_written_by_the_person_elsewhere(self):
+        self.env["res.partner"].create({"name": "Some record"}).message_post(
+            body="Answer", message_type="email", author_id=self.contact.id
+        )
+        self.assertEqual(self._refreshed(), fields.Date.today())
+
+    def test_message_to_the_person_on_the_account(self):
+        self._backdate_messages(100)
+        self.account.message_post(
+            body="Proposal sent", message_type="comment", partner_ids=self.contact.ids
+        )
+        self.assertEqual(self._refreshed(), fields.Date.today())
+
+    def test_meeting_attended(self):
+        self._backdate_messages(100)
+        start = fields.Datetime.now() - timedelta(days=3)
+        self.env["calendar.event"].create(
+            {
+                "name": "Quarterly review",
+                "start": start,
+                "stop": start + timedelta(hours=1),
+                "partner_ids": [(6, 0, self.contact.ids)],
+            }
+        )
+        self.assertEqual(self._refreshed(), start.date())
+
+    def test_done_activity_on_the_account(self):
+        self._backdate_messages(100)
+        activity = self.account.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.kam_user.id
+        )
+        activity.action_feedback(feedback="Spoke with the buyer")
+        self.assertEqual(self._refreshed(), fields.Date.today())
+
+    def test_future_meeting_does_not_count(self):
+        self._backdate_messages(100)
+        start = fields.Datetime.now() + timedelta(days=3)
+        self.env["calendar.event"].create(
+            {
+                "name": "Next visit",
+                "start": start,
+                "stop": start + timedelta(hours=1),
+                "partner_ids": [(6, 0, self.contact.ids)],
+            }
+        )
+        last = self._refreshed()
+        self.assertTrue(not last or last < fields.Date.today() - timedelta(days=90))
+
+    def test_overdue_todo_created_once(self):
+        self.contact.message_post(body="Visit", message_type="comment")
+        self._backdate_messages(45)
+        Stakeholder = self.env["kam.stakeholder"]
+        Stakeholder._cron_refresh_relationships()
+        self.assertTrue(self.stakeholder.is_overdue)
+        self.assertIn(self.stakeholder, Stakeholder.search([("is_overdue", "=", True)]))
+        todo = self.stakeholder.overdue_activity_id
+        self.assertEqual(todo.user_id, self.kam_user)
+        Stakeholder._cron_refresh_relationships()
+        self.assertEqual(self.stakeholder.activity_ids, todo, "one to-do, not one a night")
+        # the owner gets in touch: no longer overdue, the next period may remind again
+        self.contact.message_post(body="Lunch together", message_type="comment")
+        Stakeholder._cron_refresh_relationships()
+        self.assertFalse(self.stakeholder.is_overdue)
+        self.assertFalse(self.stakeholder.overdue_activity_id)
