@@ -110,6 +110,12 @@ class ResPartner(models.Model):
         string="Stakeholders",
         groups="kam_management.group_kam_user",
     )
+    kam_relationship_gap_ids = fields.One2many(
+        "kam.relationship.gap",
+        "account_id",
+        string="Relationship Gaps",
+        groups="kam_management.group_kam_user",
+    )
     kam_concentration_date = fields.Datetime(
         string="Last Computed",
         compute="_compute_kam_concentration_date",

@@ -231,3 +231,74 @@ class TestStakeholderFreshness(KamCommon):
         Stakeholder._cron_refresh_relationships()
         self.assertFalse(self.stakeholder.is_overdue)
         self.assertFalse(self.stakeholder.overdue_activity_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRelationshipGaps(KamCommon):
+    """Each gap rule, as the KAM and the manager see them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.account.write(
+            {
+                "kam_is_strategic": True,
+                "kam_strategic_reason": "Showcase",
+                "kam_strategic_review_date": "2030-01-01",
+            }
+        )
+        cls.decision_maker = cls.env.ref("kam_management.stakeholder_role_decision_maker")
+
+    def _person(self, name, **values):
+        contact = self.env["res.partner"].create({"name": name, "parent_id": self.account.id})
+        return self.env["kam.stakeholder"].create(
+            {"account_id": self.account.id, "contact_id": contact.id, **values}
+        )
+
+    def _gaps(self):
+        self.env.flush_all()
+        gaps = self.env["kam.relationship.gap"].search([("account_id", "=", self.account.id)])
+        return {gap.gap: gap.detail for gap in gaps}
+
+    def test_empty_map_has_no_decision_maker_and_is_single_threaded(self):
+        self.assertEqual(self._gaps(), {"no_decision_maker": False, "single_threaded": False})
+
+    def test_a_well_kept_map_has_no_gap(self):
+        self._person("Boss", role_ids=[(6, 0, self.decision_maker.ids)], influence="high")
+        self._person("Buyer", attitude="supporter", influence="high")
+        self.assertEqual(self._gaps(), {})
+        self.assertFalse(self.account.kam_relationship_gap_ids)
+
+    def test_decision_maker_not_contacted_within_cadence(self):
+        boss = self._person("Boss", role_ids=[(6, 0, self.decision_maker.ids)])
+        self._person("Buyer")
+        boss.last_interaction_date = fields.Date.today() - timedelta(days=40)
+        gaps = self._gaps()
+        self.assertEqual(gaps["decision_maker_overdue"], "Boss")
+        self.assertIn("single_threaded", gaps, "an overdue relationship is not a live one")
+
+    def test_high_influence_opponent_without_equal_supporter(self):
+        self._person("Boss", role_ids=[(6, 0, self.decision_maker.ids)])
+        self._person("Finance", attitude="opponent", influence="high")
+        self._person("Friend", attitude="supporter", influence="medium")
+        self.assertEqual(self._gaps(), {"unbalanced_opponent": "Finance"})
+        self._person("Ally", attitude="supporter", influence="high")
+        self.assertEqual(self._gaps(), {})
+
+    def test_archived_stakeholders_do_not_count(self):
+        boss = self._person("Boss", role_ids=[(6, 0, self.decision_maker.ids)])
+        self._person("Buyer")
+        boss.active = False
+        self.assertIn("no_decision_maker", self._gaps())
+
+    def test_manager_list_and_form_badges(self):
+        self._person("Boss", role_ids=[(6, 0, self.decision_maker.ids)])
+        gaps = self.account.with_user(self.kam_manager).kam_relationship_gap_ids
+        self.assertEqual(gaps.mapped("gap"), ["single_threaded"])
+        self.assertEqual(gaps.display_name, "Single-threaded")
+        mine = (
+            self.env["kam.relationship.gap"]
+            .with_user(self.kam_user)
+            .search([("kam_user_id", "=", self.kam_user.id)])
+        )
+        self.assertIn(self.account, mine.account_id)
