@@ -263,7 +263,10 @@ def demo(_args):
         ]
     )
     if database_exists(python, database):
-        say(f"Reusing the database {database}.")
+        say(f"Reusing the database {database}; updating {ADDON} to this checkout ...")
+        if run(base + ["-u", ADDON, "--stop-after-init"], env=odoo.env()).returncode:
+            say(f"Updating {ADDON} in {database} failed (see the log above).")
+            return 1
     else:
         say(f"Creating the database {database} with {ADDON} and its demo data ...")
         created = run(base + ["-i", ADDON, "--stop-after-init"], env=odoo.env())

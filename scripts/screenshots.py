@@ -46,6 +46,32 @@ SHOTS = [
         "/odoo/action-kam_management.kam_concentration_line_action_latest",
         [],
     ),
+    (
+        "relationships_tab.png",
+        "admin",
+        ACTION,
+        [
+            ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
+            ".o_notebook .nav-link[name='kam_key_account']",
+            "scroll:.o_field_widget[name='kam_stakeholder_ids']",
+        ],
+    ),
+    (
+        "relationship_map.png",
+        "admin",
+        ACTION,
+        [
+            ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
+            ".o_notebook .nav-link[name='kam_key_account']",
+            "button[name='action_open_relationship_map']",
+        ],
+    ),
+    (
+        "relationship_gaps.png",
+        "lucia",
+        "/odoo/action-kam_management.kam_relationship_gap_action",
+        [],
+    ),
     ("revenue_ranking.png", "admin", "/odoo/action-kam_management.kam_account_figure_action", []),
     (
         "concentration_settings.png",

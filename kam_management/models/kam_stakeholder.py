@@ -36,6 +36,8 @@ class KamStakeholder(models.Model):
         help="Usually one of the contacts of the account.",
     )
     company_id = fields.Many2one(related="account_id.company_id", store=True)
+    name = fields.Char(related="contact_id.name", string="Name")
+    reports_to_name = fields.Char(related="reports_to_id.contact_id.name", string="Reports To Name")
     function = fields.Char(related="contact_id.function", string="Job Position")
     email = fields.Char(related="contact_id.email")
     phone = fields.Char(related="contact_id.phone")

@@ -275,6 +275,22 @@ class ResPartner(models.Model):
                     )
                 )
 
+    def action_open_relationship_map(self):
+        """The people of this account as cards grouped by buying role."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_stakeholder_action_map"
+        )
+        action["domain"] = [("account_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {
+            "default_account_id": self.commercial_partner_id.id,
+            "group_by": ["role_ids"],
+        }
+        action["display_name"] = self.env._(
+            "Relationship Map: %(account)s", account=self.commercial_partner_id.name
+        )
+        return action
+
     def _kam_refresh_key_status(self, companies=None):
         """Bring the key status of partners in line with what it follows from.
 
