@@ -16,6 +16,7 @@
         "views/sale_order_views.xml",
         "views/kam_concentration_run_views.xml",
         "views/kam_stakeholder_views.xml",
+        "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "views/kam_menus.xml",
     ],

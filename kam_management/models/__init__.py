@@ -8,4 +8,6 @@ from . import kam_concentration_line
 from . import kam_account_figure
 from . import kam_stakeholder_role
 from . import kam_stakeholder
+from . import kam_opportunity_contact
+from . import crm_lead
 from . import kam_demo_data

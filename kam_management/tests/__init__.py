@@ -7,3 +7,4 @@ from . import test_translation
 from . import test_concentration_engine
 from . import test_query_counts
 from . import test_stakeholder
+from . import test_opportunity

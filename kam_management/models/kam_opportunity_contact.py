@@ -1,0 +1,64 @@
+from odoo import api, fields, models
+
+
+class KamOpportunityContact(models.Model):
+    """The buying role a person plays in one opportunity.
+
+    The lasting record is the stakeholder map of the account; this says what
+    the person does in this particular deal.
+    """
+
+    _name = "kam.opportunity.contact"
+    _description = "Buying role of a person in an opportunity"
+    _order = "lead_id, id"
+    _rec_name = "contact_id"
+
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    account_id = fields.Many2one(
+        related="lead_id.partner_id.commercial_partner_id", string="Account"
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Person",
+        required=True,
+        domain="[('is_company', '=', False)]",
+    )
+    role_ids = fields.Many2many("kam.stakeholder.role", string="Buying Roles in this Deal")
+    stakeholder_id = fields.Many2one(
+        "kam.stakeholder",
+        string="On the Account Map",
+        compute="_compute_stakeholder_id",
+        help="The person on the relationship map of the account, if there.",
+    )
+
+    _sql_constraints = [
+        (
+            "lead_contact_unique",
+            "UNIQUE(lead_id, contact_id)",
+            "This person already has a role in this opportunity.",
+        ),
+    ]
+
+    @api.depends("contact_id", "account_id")
+    def _compute_stakeholder_id(self):
+        stakeholders = self.env["kam.stakeholder"].search(
+            [
+                ("account_id", "in", self.account_id.ids),
+                ("contact_id", "in", self.contact_id.ids),
+            ]
+        )
+        by_key = {(s.account_id.id, s.contact_id.id): s for s in stakeholders}
+        for person in self:
+            person.stakeholder_id = by_key.get((person.account_id.id, person.contact_id.id))
+
+    def action_add_to_account_map(self):
+        """Keep the person and their roles on the account, beyond this deal."""
+        for person in self.filtered(lambda p: p.account_id and not p.stakeholder_id):
+            self.env["kam.stakeholder"].create(
+                {
+                    "account_id": person.account_id.id,
+                    "contact_id": person.contact_id.id,
+                    "role_ids": [fields.Command.set(person.role_ids.ids)],
+                }
+            )
+        self.invalidate_recordset(["stakeholder_id"])
