@@ -52,7 +52,7 @@ SHOTS = [
         ACTION,
         [
             ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
-            ".o_notebook .nav-link[name='kam_key_account']",
+            ".o_notebook .nav-link[name='kam_relationships']",
             "scroll:.o_field_widget[name='kam_stakeholder_ids']",
         ],
     ),
@@ -62,7 +62,7 @@ SHOTS = [
         ACTION,
         [
             ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
-            ".o_notebook .nav-link[name='kam_key_account']",
+            ".o_notebook .nav-link[name='kam_relationships']",
             "button[name='action_open_relationship_map']",
         ],
     ),

@@ -50,6 +50,28 @@ registry.category("web_tour.tours").add("kam_key_accounts_tour", {
             content: "Its reason for being key is shown",
             trigger: ".o_field_widget[name='kam_key_reason']:contains('Revenue')",
         },
+        {
+            content: "Open the Relationships tab",
+            trigger: ".o_notebook .nav-link[name='kam_relationships']",
+            run: "click",
+        },
+        {
+            content: "The gap of the account is flagged",
+            trigger: ".o_field_widget[name='kam_relationship_gap_ids']:contains('opponent')",
+        },
+        {
+            content: "The people of the account are listed",
+            trigger: ".o_field_widget[name='kam_stakeholder_ids'] .o_data_row:contains('Marta Quintana Lozano')",
+        },
+        {
+            content: "Open the relationship map",
+            trigger: "button[name='action_open_relationship_map']",
+            run: "click",
+        },
+        {
+            content: "Cards are grouped by buying role",
+            trigger: ".o_kanban_group:contains('Decision Maker') .o_kanban_record:contains('Ignacio Robles Ferrer')",
+        },
     ],
 });
 
