@@ -57,7 +57,7 @@ registry.category("web_tour.tours").add("kam_key_accounts_tour", {
         },
         {
             content: "The gap of the account is flagged",
-            trigger: ".o_field_widget[name='kam_relationship_gap_ids']:contains('opponent')",
+            trigger: ".o_field_widget[name='kam_relationship_gap_ids'] .o_data_row:contains('Marta Quintana Lozano')",
         },
         {
             content: "The people of the account are listed",
