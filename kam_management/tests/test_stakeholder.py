@@ -120,6 +120,19 @@ class TestStakeholder(KamCommon):
         with self.assertRaises(AccessError):
             self.boss_stakeholder.with_user(self.salesman).read(["influence"])
 
+    def test_maps_of_another_company_stay_hidden(self):
+        other_company = self.env["res.company"].create({"name": "KAM Sister Company"})
+        account = self.env["res.partner"].create(
+            {"name": "Sister customer", "is_company": True, "company_id": other_company.id}
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Sister person", "parent_id": account.id, "company_id": other_company.id}
+        )
+        hidden = self.Stakeholder.create({"account_id": account.id, "contact_id": person.id})
+        visible = self.Stakeholder.with_user(self.kam_manager).search([])
+        self.assertNotIn(hidden, visible)
+        self.assertIn(self.boss_stakeholder, visible)
+
     def test_kams_do_not_delete_they_archive(self):
         with self.assertRaises(AccessError):
             self.pilar_stakeholder.with_user(self.kam_user).unlink()
