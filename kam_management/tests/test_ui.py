@@ -14,3 +14,7 @@ class TestKeyAccountsUi(HttpCase):
     def test_concentration_tour(self):
         """A manager reads the concentration history and the Pareto chart."""
         self.start_tour("/odoo", "kam_concentration_tour", login="admin")
+
+    def test_opportunity_tour(self):
+        """A KAM sees the account's map and the deal's buying roles on an opportunity."""
+        self.start_tour("/odoo", "kam_opportunity_tour", login="marco")

@@ -157,3 +157,27 @@ registry.category("web_tour.tours").add("kam_concentration_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("kam_opportunity_tour", {
+    url: "/odoo/action-crm.crm_lead_action_pipeline?view_type=list",
+    steps: () => [
+        {
+            content: "Open the renewal of a key account",
+            trigger: ".o_list_view .o_data_row:contains('Renovación del contrato marco 2027') .o_data_cell[name='name']",
+            run: "click",
+        },
+        {
+            content: "Open its Stakeholders page",
+            trigger: ".o_notebook .nav-link[name='kam_stakeholders']",
+            run: "click",
+        },
+        {
+            content: "The roles people play in this deal",
+            trigger: ".o_field_widget[name='kam_opportunity_contact_ids'] .o_data_row:contains('Economic Buyer')",
+        },
+        {
+            content: "The relationship map of the account",
+            trigger: ".o_field_widget[name='kam_stakeholder_ids'] .o_data_row:contains('Ignacio Robles Ferrer')",
+        },
+    ],
+});
