@@ -11,3 +11,6 @@ from . import kam_stakeholder
 from . import kam_opportunity_contact
 from . import crm_lead
 from . import kam_demo_data
+from . import kam_account_plan
+from . import kam_account_plan_objective
+from . import mail_activity

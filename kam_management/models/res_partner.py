@@ -116,6 +116,24 @@ class ResPartner(models.Model):
         string="Relationship Gaps",
         groups="kam_management.group_kam_user",
     )
+    kam_plan_ids = fields.One2many(
+        "kam.account.plan",
+        "account_id",
+        string="Account Plans",
+        groups="kam_management.group_kam_user",
+    )
+    kam_plan_count = fields.Integer(
+        string="Plan Count",
+        compute="_compute_kam_current_plan",
+        groups="kam_management.group_kam_user",
+    )
+    kam_current_plan_id = fields.Many2one(
+        "kam.account.plan",
+        string="Current Plan",
+        compute="_compute_kam_current_plan",
+        groups="kam_management.group_kam_user",
+        help="The active plan of the account today, or else its latest plan.",
+    )
     kam_concentration_date = fields.Datetime(
         string="Last Computed",
         compute="_compute_kam_concentration_date",
@@ -274,6 +292,33 @@ class ResPartner(models.Model):
                         account=partner.display_name or self.env._("a new account"),
                     )
                 )
+
+    @api.depends("kam_plan_ids.state", "kam_plan_ids.date_start", "kam_plan_ids.date_end")
+    @api.depends_context("company")
+    def _compute_kam_current_plan(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            plans = partner.commercial_partner_id.kam_plan_ids.filtered(
+                lambda plan: plan.company_id == self.env.company and plan.state != "cancelled"
+            )
+            live = plans.filtered(
+                lambda plan: (
+                    plan.state in ("active", "review") and plan.date_start <= today <= plan.date_end
+                )
+            )
+            partner.kam_plan_count = len(plans)
+            partner.kam_current_plan_id = (live or plans)[:1]
+
+    def action_open_account_plans(self):
+        self.ensure_one()
+        account = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_account_plan_action"
+        )
+        action["domain"] = [("account_id", "=", account.id)]
+        action["context"] = {"default_account_id": account.id}
+        action["display_name"] = self.env._("Account Plans: %(account)s", account=account.name)
+        return action
 
     def action_open_relationship_map(self):
         """The people of this account as cards grouped by buying role."""

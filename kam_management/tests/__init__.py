@@ -8,3 +8,4 @@ from . import test_concentration_engine
 from . import test_query_counts
 from . import test_stakeholder
 from . import test_opportunity
+from . import test_account_plan_metrics

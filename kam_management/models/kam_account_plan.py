@@ -1,0 +1,621 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+PLAN_STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("review", "In Review"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+LIVE_STATES = ("active", "review")
+REVIEW_CADENCES = [
+    ("monthly", "Monthly"),
+    ("quarterly", "Quarterly"),
+    ("half_yearly", "Every Six Months"),
+    ("yearly", "Yearly"),
+]
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+# Which states each state may move to, so that a plan cannot jump the review.
+TRANSITIONS = {
+    "draft": ("active", "cancelled"),
+    "active": ("review", "closed", "cancelled"),
+    "review": ("active", "closed", "cancelled"),
+    "closed": ("draft",),
+    "cancelled": ("draft",),
+}
+
+
+class KamAccountPlan(models.Model):
+    """The plan of a key account for a period, measured against real sales."""
+
+    _name = "kam.account.plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Account Plan"
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        copy=False,
+        tracking=True,
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    account_id = fields.Many2one(
+        "res.partner",
+        string="Key Account",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Who keeps this plan alive: by default the KAM of the account.",
+    )
+    date_start = fields.Date(string="Start", required=True, tracking=True)
+    date_end = fields.Date(string="End", required=True, tracking=True)
+    state = fields.Selection(
+        PLAN_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        group_expand="_group_expand_states",
+    )
+    customer_needs = fields.Html(
+        string="Needs and Goals of the Customer",
+        help="What the customer wants to achieve, in their own words.",
+    )
+    value_proposition = fields.Html(
+        help="What makes us different for this account: the factor X.",
+    )
+    swot_strengths = fields.Html(string="Strengths")
+    swot_weaknesses = fields.Html(string="Weaknesses")
+    swot_opportunities = fields.Html(string="Opportunities")
+    swot_threats = fields.Html(string="Threats")
+    competitor_ids = fields.Many2many(
+        "res.partner",
+        "kam_account_plan_competitor_rel",
+        "plan_id",
+        "partner_id",
+        string="Competitors at the Account",
+        domain="[('is_company', '=', True)]",
+    )
+    competition_notes = fields.Html(help="How the competitors are positioned at the account.")
+    revenue_target = fields.Monetary(
+        tracking=True,
+        help="Revenue expected from the account over the plan period.",
+    )
+    revenue_actual = fields.Monetary(
+        readonly=True,
+        copy=False,
+        help="Revenue of the account over the plan period, from the revenue source of "
+        "the Key Account settings (posted invoices net of credit notes, or confirmed "
+        "orders). Updated every night and with Update Figures.",
+    )
+    revenue_progress = fields.Float(
+        string="Revenue Progress (%)",
+        compute="_compute_revenue_progress",
+        store=True,
+        aggregator="avg",
+    )
+    measured_date = fields.Datetime(string="Figures Updated On", readonly=True, copy=False)
+    objective_ids = fields.One2many("kam.account.plan.objective", "plan_id", string="Objectives")
+    objective_count = fields.Integer(compute="_compute_objective_summary", store=True)
+    progress = fields.Float(
+        string="Objectives Progress (%)",
+        compute="_compute_objective_summary",
+        store=True,
+        aggregator="avg",
+        help="Average progress of the objectives, each counted up to 100 %.",
+    )
+    is_at_risk = fields.Boolean(
+        string="At Risk",
+        compute="_compute_objective_summary",
+        store=True,
+        help="At least one objective is at risk or late.",
+    )
+    review_cadence = fields.Selection(
+        REVIEW_CADENCES, default="quarterly", required=True, tracking=True
+    )
+    next_review_date = fields.Date(
+        tracking=True,
+        copy=False,
+        help="A review activity is given to the owner on this date.",
+    )
+    last_review_date = fields.Date(readonly=True, copy=False)
+    last_change_date = fields.Datetime(
+        string="Last Change",
+        readonly=True,
+        copy=False,
+        default=fields.Datetime.now,
+        help="Last time a person changed the plan or its objectives.",
+    )
+    is_stale = fields.Boolean(
+        string="Stale",
+        readonly=True,
+        copy=False,
+        help="Nothing changed in the plan, its objectives or its chatter within the review "
+        "cadence.",
+    )
+    previous_plan_id = fields.Many2one(
+        "kam.account.plan",
+        string="Previous Plan",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    stakeholder_ids = fields.One2many(related="account_id.kam_stakeholder_ids")
+
+    # ------------------------------------------------------------------
+    # Computes and constraints
+    # ------------------------------------------------------------------
+    @api.depends("account_id", "date_start", "date_end")
+    def _compute_name(self):
+        for plan in self:
+            if not plan.account_id or not plan.date_start:
+                plan.name = plan.name or False
+                continue
+            period = str(plan.date_start.year)
+            if plan.date_end and plan.date_end.year != plan.date_start.year:
+                period = f"{plan.date_start.year}–{plan.date_end.year}"
+            plan.name = self.env._(
+                "%(account)s plan %(period)s", account=plan.account_id.name, period=period
+            )
+
+    @api.depends("account_id")
+    def _compute_user_id(self):
+        for plan in self:
+            plan.user_id = plan.account_id.kam_user_id or plan.user_id or self.env.user
+
+    @api.depends("revenue_actual", "revenue_target")
+    def _compute_revenue_progress(self):
+        for plan in self:
+            plan.revenue_progress = (
+                plan.revenue_actual / plan.revenue_target * 100 if plan.revenue_target > 0 else 0.0
+            )
+
+    @api.depends("objective_ids.progress", "objective_ids.status")
+    def _compute_objective_summary(self):
+        for plan in self:
+            objectives = plan.objective_ids
+            plan.objective_count = len(objectives)
+            plan.progress = (
+                sum(min(objective.progress, 100.0) for objective in objectives) / len(objectives)
+                if objectives
+                else 0.0
+            )
+            plan.is_at_risk = any(
+                objective.status in ("at_risk", "late") for objective in objectives
+            )
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in PLAN_STATES]
+
+    @api.constrains("date_start", "date_end")
+    def _check_period(self):
+        for plan in self:
+            if plan.date_end < plan.date_start:
+                raise ValidationError(
+                    self.env._("The plan %(plan)s ends before it starts.", plan=plan.display_name)
+                )
+
+    @api.constrains("account_id", "date_start", "date_end", "state", "company_id")
+    def _check_no_overlap(self):
+        for plan in self.filtered(lambda plan: plan.state in LIVE_STATES):
+            overlapping = self.search(
+                [
+                    ("id", "!=", plan.id),
+                    ("account_id", "=", plan.account_id.id),
+                    ("company_id", "=", plan.company_id.id),
+                    ("state", "in", LIVE_STATES),
+                    ("date_start", "<=", plan.date_end),
+                    ("date_end", ">=", plan.date_start),
+                ],
+                limit=1,
+            )
+            if overlapping:
+                raise ValidationError(
+                    self.env._(
+                        "%(account)s already has an active plan over these dates: %(other)s "
+                        "(%(start)s – %(end)s). Close it or change the dates first.",
+                        account=plan.account_id.display_name,
+                        other=overlapping.display_name,
+                        start=overlapping.date_start,
+                        end=overlapping.date_end,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = super().create(vals_list)
+        for plan in plans:
+            if not plan.next_review_date:
+                plan.next_review_date = plan._review_date_after(plan.date_start)
+        plans._refresh_measures()
+        return plans
+
+    def write(self, vals):
+        # what the nightly refresh writes (context kam_measure) is not a change by a person
+        if not self.env.context.get("kam_measure"):
+            vals = dict(vals, last_change_date=fields.Datetime.now(), is_stale=False)
+        result = super().write(vals)
+        if {"account_id", "date_start", "date_end", "company_id"} & set(vals):
+            self._refresh_measures()
+        return result
+
+    def _touch(self):
+        """A person changed something in the plan (its objectives, say)."""
+        self.with_context(kam_measure=True).write(
+            {"last_change_date": fields.Datetime.now(), "is_stale": False}
+        )
+
+    def _review_date_after(self, date):
+        return date + relativedelta(months=CADENCE_MONTHS[self.review_cadence])
+
+    # ------------------------------------------------------------------
+    # State machine
+    # ------------------------------------------------------------------
+    def _move_to(self, state):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for plan in self:
+            if state not in TRANSITIONS[plan.state]:
+                raise UserError(
+                    self.env._(
+                        "The plan %(plan)s is %(current)s: it cannot become %(target)s.",
+                        plan=plan.display_name,
+                        current=labels[plan.state],
+                        target=labels[state],
+                    )
+                )
+        self.write({"state": state})
+
+    def action_activate(self):
+        self._move_to("active")
+
+    def action_start_review(self):
+        self._move_to("review")
+
+    def action_finish_review(self):
+        """The review is done: back to active, next review one cadence later."""
+        self._move_to("active")
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.write(
+                {"last_review_date": today, "next_review_date": plan._review_date_after(today)}
+            )
+        self.activity_feedback(
+            ["kam_management.mail_activity_type_plan_review"],
+            feedback=self.env._("Plan reviewed."),
+        )
+
+    def action_close(self):
+        self._move_to("closed")
+        self.activity_unlink(["kam_management.mail_activity_type_plan_review"])
+
+    def action_cancel(self):
+        self._move_to("cancelled")
+        self.activity_unlink(["kam_management.mail_activity_type_plan_review"])
+
+    def action_reset_to_draft(self):
+        self._move_to("draft")
+
+    # ------------------------------------------------------------------
+    # Copy to next period
+    # ------------------------------------------------------------------
+    def _next_period(self):
+        """The period right after this one, of the same length (in months when it
+        is made of whole months)."""
+        self.ensure_one()
+        start = self.date_end + timedelta(days=1)
+        span = relativedelta(start, self.date_start)
+        if self.date_start.day == 1 and not span.days:
+            return start, start + relativedelta(months=span.months + 12 * span.years, days=-1)
+        return start, start + (self.date_end - self.date_start)
+
+    def action_copy_to_next_period(self):
+        self.ensure_one()
+        date_start, date_end = self._next_period()
+        shift = relativedelta(date_start, self.date_start)
+        next_plan = self.copy(
+            {
+                "date_start": date_start,
+                "date_end": date_end,
+                "previous_plan_id": self.id,
+                "objective_ids": [],
+            }
+        )
+        for objective in self.objective_ids.filtered(lambda objective: objective.status != "done"):
+            objective.copy(
+                {
+                    "plan_id": next_plan.id,
+                    "deadline": objective.deadline and min(objective.deadline + shift, date_end),
+                }
+            )
+        next_plan.message_post(
+            body=self.env._(
+                "Copied from %(plan)s with its open objectives.", plan=self.display_name
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": next_plan.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    def action_refresh_measures(self):
+        self._refresh_measures()
+
+    def _refresh_measures(self):
+        """Measure the revenue of the plans and the actuals of their objectives."""
+        plans = self.filtered(lambda plan: plan.account_id and plan.date_start and plan.date_end)
+        if not plans:
+            return
+        self.env.flush_all()
+        revenue = self._measure_revenue([(plan.id, plan) for plan in plans])
+        for plan in plans.with_context(kam_measure=True):
+            plan.write(
+                {
+                    "revenue_actual": revenue.get(plan.id, 0.0),
+                    "measured_date": fields.Datetime.now(),
+                }
+            )
+        plans.objective_ids._refresh_actual()
+
+    @api.model
+    def _measure_revenue(self, periods, category_by_key=None):
+        """Revenue per key for (key, plan[, date_from, date_to]) periods.
+
+        The revenue source, window dates and company come from each plan; periods
+        may override the dates. One query per company and source.
+        """
+        result = {}
+        by_company = {}
+        for period in periods:
+            key, plan = period[0], period[1]
+            date_from = period[2] if len(period) > 2 else plan.date_start
+            date_to = period[3] if len(period) > 3 else plan.date_end
+            category = (category_by_key or {}).get(key)
+            by_company.setdefault(plan.company_id, []).append(
+                (key, plan.account_id.commercial_partner_id.id, date_from, date_to, category)
+            )
+        for company, rows in by_company.items():
+            result.update(self._revenue_query(company, rows))
+        return result
+
+    @api.model
+    def _periods_table(self, rows):
+        """The periods as a table: key, partner, date_from, date_to, category."""
+        return SQL(
+            """
+            SELECT * FROM unnest(%s::int[], %s::int[], %s::date[], %s::date[], %s::int[])
+                AS period(key, partner_id, date_from, date_to, category_id)
+            """,
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2] for row in rows],
+            [row[3] for row in rows],
+            [row[4] or None for row in rows],
+        )
+
+    @api.model
+    def _revenue_query(self, company, rows):
+        if company.kam_revenue_source == "order":
+            query = self._revenue_query_orders(company, rows)
+        else:
+            query = self._revenue_query_invoices(company, rows)
+        return {key: float(amount or 0.0) for key, amount in self.env.execute_query(query)}
+
+    @api.model
+    def _revenue_query_invoices(self, company, rows):
+        # in company currency, credit notes negative; a category counts product lines
+        return SQL(
+            """
+            WITH period AS (%(periods)s)
+            SELECT period.key,
+                   CASE WHEN period.category_id IS NULL
+                        THEN (SELECT SUM(move.amount_untaxed_signed)
+                                FROM account_move move
+                               WHERE move.company_id = %(company)s
+                                 AND move.state = 'posted'
+                                 AND move.move_type IN ('out_invoice', 'out_refund')
+                                 AND move.commercial_partner_id = period.partner_id
+                                 AND move.invoice_date BETWEEN period.date_from AND period.date_to)
+                        ELSE (SELECT -SUM(line.balance)
+                                FROM account_move move
+                                JOIN account_move_line line ON line.move_id = move.id
+                                JOIN product_product product ON product.id = line.product_id
+                                JOIN product_template template
+                                  ON template.id = product.product_tmpl_id
+                                JOIN product_category category
+                                  ON category.id = template.categ_id
+                                JOIN product_category parent ON parent.id = period.category_id
+                               WHERE move.company_id = %(company)s
+                                 AND move.state = 'posted'
+                                 AND move.move_type IN ('out_invoice', 'out_refund')
+                                 AND move.commercial_partner_id = period.partner_id
+                                 AND move.invoice_date BETWEEN period.date_from AND period.date_to
+                                 AND line.display_type = 'product'
+                                 AND starts_with(category.parent_path, parent.parent_path))
+                   END
+              FROM period
+            """,
+            periods=self._periods_table(rows),
+            company=company.id,
+        )
+
+    @api.model
+    def _revenue_query_orders(self, company, rows):
+        # order amounts are in order currency; currency_rate converts from company currency
+        return SQL(
+            """
+            WITH period AS (%(periods)s)
+            SELECT period.key,
+                   CASE WHEN period.category_id IS NULL
+                        THEN (SELECT SUM(sale.amount_untaxed
+                                         / COALESCE(NULLIF(sale.currency_rate, 0), 1))
+                                FROM sale_order sale
+                                JOIN res_partner partner ON partner.id = sale.partner_id
+                               WHERE sale.company_id = %(company)s
+                                 AND sale.state = 'sale'
+                                 AND partner.commercial_partner_id = period.partner_id
+                                 AND sale.date_order >= period.date_from
+                                 AND sale.date_order < period.date_to + 1)
+                        ELSE (SELECT SUM(line.price_subtotal
+                                         / COALESCE(NULLIF(sale.currency_rate, 0), 1))
+                                FROM sale_order sale
+                                JOIN res_partner partner ON partner.id = sale.partner_id
+                                JOIN sale_order_line line ON line.order_id = sale.id
+                                JOIN product_product product ON product.id = line.product_id
+                                JOIN product_template template
+                                  ON template.id = product.product_tmpl_id
+                                JOIN product_category category
+                                  ON category.id = template.categ_id
+                                JOIN product_category parent ON parent.id = period.category_id
+                               WHERE sale.company_id = %(company)s
+                                 AND sale.state = 'sale'
+                                 AND partner.commercial_partner_id = period.partner_id
+                                 AND sale.date_order >= period.date_from
+                                 AND sale.date_order < period.date_to + 1
+                                 AND starts_with(category.parent_path, parent.parent_path))
+                   END
+              FROM period
+            """,
+            periods=self._periods_table(rows),
+            company=company.id,
+        )
+
+    @api.model
+    def _measure_order_count(self, periods):
+        """Confirmed orders per key for (key, plan) periods."""
+        result = {}
+        by_company = {}
+        for key, plan in periods:
+            by_company.setdefault(plan.company_id, []).append(
+                (
+                    key,
+                    plan.account_id.commercial_partner_id.id,
+                    plan.date_start,
+                    plan.date_end,
+                    None,
+                )
+            )
+        for company, rows in by_company.items():
+            query = SQL(
+                """
+                WITH period AS (%(periods)s)
+                SELECT period.key,
+                       (SELECT COUNT(*)
+                          FROM sale_order sale
+                          JOIN res_partner partner ON partner.id = sale.partner_id
+                         WHERE sale.company_id = %(company)s
+                           AND sale.state = 'sale'
+                           AND partner.commercial_partner_id = period.partner_id
+                           AND sale.date_order >= period.date_from
+                           AND sale.date_order < period.date_to + 1)
+                  FROM period
+                """,
+                periods=self._periods_table(rows),
+                company=company.id,
+            )
+            result.update(dict(self.env.execute_query(query)))
+        return result
+
+    # ------------------------------------------------------------------
+    # Keeping plans alive
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_keep_plans_alive(self, batch_size=200):
+        """Every night: update the figures, give due reviews, flag stale plans."""
+        plans = self.search([("state", "in", LIVE_STATES)])
+        for start in range(0, len(plans), batch_size):
+            batch = plans[start : start + batch_size]
+            batch._refresh_measures()
+            batch.objective_ids._refresh_status()
+            batch._schedule_due_reviews()
+            batch._mark_stale()
+            self.env["ir.cron"]._notify_progress(
+                done=start + len(batch), remaining=len(plans) - start - len(batch)
+            )
+
+    def _schedule_due_reviews(self):
+        today = fields.Date.context_today(self)
+        review_type = self.env.ref("kam_management.mail_activity_type_plan_review")
+        for plan in self.filtered(
+            lambda plan: plan.next_review_date and plan.next_review_date <= today
+        ):
+            if plan.activity_ids.filtered(
+                lambda activity: activity.activity_type_id == review_type
+            ):
+                continue
+            plan.activity_schedule(
+                "kam_management.mail_activity_type_plan_review",
+                date_deadline=plan.next_review_date,
+                user_id=(plan.user_id or plan.account_id.kam_user_id or self.env.user).id,
+                note=self.env._(
+                    "Review the plan with the account team: objectives, actuals against "
+                    "targets, value proposition and next actions. Mark the review finished "
+                    "on the plan."
+                ),
+            )
+
+    def _mark_stale(self):
+        """Stale: no change by a person, and no note, email or done activity in the
+        chatter, within one review cadence."""
+        if not self:
+            return
+        today = fields.Date.context_today(self)
+        last_message = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT res_id, MAX(date)
+                      FROM mail_message
+                     WHERE model = %s AND res_id = ANY(%s)
+                       AND (message_type IN ('comment', 'email')
+                            OR mail_activity_type_id IS NOT NULL)
+                  GROUP BY res_id
+                    """,
+                    self._name,
+                    self.ids,
+                )
+            )
+        )
+        for plan in self:
+            last = max(
+                filter(None, [plan.last_change_date, last_message.get(plan.id)]),
+                default=plan.create_date,
+            )
+            cutoff = today - relativedelta(months=CADENCE_MONTHS[plan.review_cadence])
+            stale = last.date() < cutoff
+            if stale != plan.is_stale:
+                plan.with_context(kam_measure=True).is_stale = stale
