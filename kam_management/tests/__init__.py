@@ -9,3 +9,5 @@ from . import test_query_counts
 from . import test_stakeholder
 from . import test_opportunity
 from . import test_account_plan_metrics
+from . import test_account_plan
+from . import test_account_plan_rights
