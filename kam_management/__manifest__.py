@@ -29,6 +29,7 @@
         "demo/res_partner_demo.xml",
         "demo/kam_stakeholder_demo.xml",
         "demo/sale_history_demo.xml",
+        "demo/kam_account_plan_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -250,6 +250,7 @@ def demo(_args):
     odoo, python = prepare_odoo()
     if not odoo:
         return 1
+    ensure_pdf_renderer()
     database = os.environ.get("KAM_DEMO_DB", "kam_demo")
     port = os.environ.get("KAM_HTTP_PORT", "8069")
     base = (
@@ -319,13 +320,26 @@ def unit_tests(python):
     return passed, failed
 
 
+def ensure_system_packages(commands):
+    """Install the Debian packages whose commands are missing ({command: package})."""
+    missing = [package for command, package in commands.items() if not shutil.which(command)]
+    if not missing:
+        return
+    say(f"Installing {', '.join(missing)} ...")
+    apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
+    run(apt + ["update", "-qq"])
+    run(apt + ["install", "-y", "-qq"] + missing)
+
+
+def ensure_pdf_renderer():
+    """Odoo prints PDF reports (the account plan) with wkhtmltopdf."""
+    ensure_system_packages({"wkhtmltopdf": "wkhtmltopdf"})
+
+
 def ensure_browser(python):
     """Odoo skips browser tests without Chromium and websocket-client."""
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
-        say("Installing Chromium for Odoo's browser tests ...")
-        apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
-        run(apt + ["update", "-qq"])
-        run(apt + ["install", "-y", "-qq", "chromium"])
+        ensure_system_packages({"chromium": "chromium"})
     subprocess.run([str(python), "-c", "import websocket"], check=True)
 
 
@@ -366,6 +380,7 @@ def odoo_tests(odoo, python):
     if not ensure_postgres(python):
         return 0, 1
     ensure_browser(python)
+    ensure_pdf_renderer()
     database = f"kam_test_{os.getpid()}"
     log_file = REPO / ".odoo-test.log"
     drop_database(python, database)

@@ -160,7 +160,6 @@ class KamAccountPlan(models.Model):
     )
     previous_plan_id = fields.Many2one(
         "kam.account.plan",
-        string="Previous Plan",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -255,14 +254,16 @@ class KamAccountPlan(models.Model):
         plans = super().create(vals_list)
         for plan in plans:
             if not plan.next_review_date:
-                plan.next_review_date = plan._review_date_after(plan.date_start)
+                plan.with_context(kam_measure=True).next_review_date = plan._review_date_after(
+                    plan.date_start
+                )
         plans._refresh_measures()
         return plans
 
     def write(self, vals):
         # what the nightly refresh writes (context kam_measure) is not a change by a person
         if not self.env.context.get("kam_measure"):
-            vals = dict(vals, last_change_date=fields.Datetime.now(), is_stale=False)
+            vals = {"last_change_date": fields.Datetime.now(), "is_stale": False, **vals}
         result = super().write(vals)
         if {"account_id", "date_start", "date_end", "company_id"} & set(vals):
             self._refresh_measures()

@@ -27,9 +27,7 @@ class KamAccountPlanObjective(models.Model):
     _description = "Account Plan Objective"
     _order = "plan_id, sequence, id"
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", string="Plan", required=True, index=True, ondelete="cascade"
-    )
+    plan_id = fields.Many2one("kam.account.plan", required=True, index=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Objective", required=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
@@ -54,7 +52,6 @@ class KamAccountPlanObjective(models.Model):
     )
     product_category_id = fields.Many2one(
         "product.category",
-        string="Product Category",
         help="Revenue of this category and its subcategories.",
     )
     target = fields.Float(

@@ -241,7 +241,7 @@ class TestAccountPlan(KamCommon):
         self.assertEqual(action["context"]["default_res_id"], plan.id)
         activity = (
             self.env["mail.activity"]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"activity_type_id": self.env.ref("mail.mail_activity_data_todo").id})
         )
         self.assertEqual(activity.res_model, "kam.account.plan")

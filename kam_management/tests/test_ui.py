@@ -18,3 +18,11 @@ class TestKeyAccountsUi(HttpCase):
     def test_opportunity_tour(self):
         """A KAM sees the account's map and the deal's buying roles on an opportunity."""
         self.start_tour("/odoo", "kam_opportunity_tour", login="marco")
+
+    def test_account_plan_tour(self):
+        """A KAM opens the plan of an account: objectives measured, factor X, SWOT."""
+        self.start_tour("/odoo", "kam_account_plan_tour", login="marco")
+
+    def test_plans_to_watch_tour(self):
+        """A manager sees the stale and at-risk plans, grouped by owner."""
+        self.start_tour("/odoo", "kam_plans_to_watch_tour", login="admin")

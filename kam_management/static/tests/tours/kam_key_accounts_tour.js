@@ -181,3 +181,108 @@ registry.category("web_tour.tours").add("kam_opportunity_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("kam_account_plan_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the CRM app",
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the Key Accounts menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='kam_management.kam_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the account plans",
+            trigger: ".dropdown-item[data-menu-xmlid='kam_management.kam_account_plan_menu']",
+            run: "click",
+        },
+        {
+            content: "This year's plan of the heaviest account is in the Active column",
+            trigger:
+                ".o_kanban_group:contains('Active') .o_kanban_record:contains('Grupo Alimentario Iberia plan'):contains('Objectives')",
+        },
+        {
+            content: "The stale plan is flagged on its card",
+            trigger: ".o_kanban_record:contains('Transportes Cantábrico'):contains('Stale')",
+        },
+        {
+            content: "Open the plan",
+            trigger:
+                ".o_kanban_group:contains('Active') .o_kanban_record:contains('Grupo Alimentario Iberia plan')",
+            run: "click",
+        },
+        {
+            content: "The growth objective measured itself from the invoices",
+            trigger:
+                ".o_field_widget[name='objective_ids'] .o_data_row:contains('Grow revenue against last year'):contains('Done')",
+        },
+        {
+            content: "The objective with a planned action shows it",
+            trigger:
+                ".o_field_widget[name='objective_ids'] .o_data_row:contains('Sell after-sales services') td[name='activity_count']:contains('1')",
+        },
+        {
+            content: "Update the figures",
+            trigger: "button[name='action_refresh_measures']",
+            run: "click",
+        },
+        {
+            content: "The revenue of the period is measured",
+            trigger: ".o_field_widget[name='measured_date'] span:not(:empty)",
+        },
+        {
+            content: "Open the value proposition",
+            trigger: ".o_notebook .nav-link[name='value_proposition']",
+            run: "click",
+        },
+        {
+            content: "The factor X is there",
+            trigger: ".o_field_widget[name='value_proposition']:contains('Factor X')",
+        },
+        {
+            content: "Open the SWOT",
+            trigger: ".o_notebook .nav-link[name='swot']",
+            run: "click",
+        },
+        {
+            content: "The threats are there",
+            trigger: ".o_field_widget[name='swot_threats']:contains('second supplier')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("kam_plans_to_watch_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the CRM app",
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the Key Accounts menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='kam_management.kam_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the plans to watch",
+            trigger: ".dropdown-item[data-menu-xmlid='kam_management.kam_account_plan_menu_watch']",
+            run: "click",
+        },
+        {
+            content: "Plans are grouped by owner: open Ana's group",
+            trigger: ".o_group_header:contains('Ana')",
+            run: "click",
+        },
+        {
+            content: "The stale plan of Transportes Cantábrico is listed",
+            trigger: ".o_data_row:contains('Transportes Cantábrico')",
+        },
+    ],
+});
