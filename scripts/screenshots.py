@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """Take the README screenshots from a running `make demo`.
 
-Needs the `playwright` Python package and a Chromium (CHROMIUM, default
-/usr/bin/chromium); neither is needed by the addon or its tests.
+Needs the `playwright` Python package, a Chromium (CHROMIUM, default
+/usr/bin/chromium) and pdftoppm (poppler-utils); none is needed by the addon
+or its tests.
 
     python scripts/screenshots.py [--url http://localhost:8069] [--out docs/screenshots]
 """
 
 import argparse
+import json
 import os
+import subprocess
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ACTION = "/odoo/action-kam_management.res_partner_action_key_account"
+PLANS = "/odoo/action-kam_management.kam_account_plan_action"
+IBERIA_PLAN = ".o_kanban_group:has-text('Active') .o_kanban_record:has-text('Grupo Alimentario')"
 
 SHOTS = [
     # (file name, login, path, what to click (or "scroll:" into view) before the shot)
@@ -79,6 +84,36 @@ SHOTS = [
         "/odoo/settings#crm",
         ["scroll:.o_setting_container [name='kam_settings'], :text('Key accounts by revenue')"],
     ),
+    ("account_plans_kanban.png", "admin", PLANS, []),
+    (
+        "account_plan_form.png",
+        "marco",
+        PLANS,
+        [IBERIA_PLAN],
+    ),
+    (
+        "account_plan_swot.png",
+        "marco",
+        PLANS,
+        [
+            IBERIA_PLAN,
+            ".o_notebook .nav-link[name='swot']",
+        ],
+    ),
+    ("account_plans_kanban_es.png", "lucia", PLANS, []),
+    (
+        "plans_to_watch.png",
+        "lucia",
+        "/odoo/action-kam_management.kam_account_plan_action_watch",
+        [],
+    ),
+]
+
+# (file name, login, language, name of the plan to print): first page of the PDF as
+# PNG, with pdftoppm; in the user's language, as when printed from the web client
+PDFS = [
+    ("account_plan_pdf_en.png", "admin", "en_US", "Grupo Alimentario Iberia plan"),
+    ("account_plan_pdf_es.png", "lucia", "es_ES", "Grupo Alimentario Iberia plan"),
 ]
 
 
@@ -115,6 +150,48 @@ def main():
                 page.wait_for_timeout(800)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / name))
+            page.close()
+            print("wrote", out / name)
+        for name, user, lang, plan_name in PDFS:
+            page = browser.new_page()
+            login(page, args.url, user)
+            plan_id = page.evaluate(
+                """async (name) => {
+                    const response = await fetch("/web/dataset/call_kw", {
+                        method: "POST",
+                        headers: {"Content-Type": "application/json"},
+                        body: JSON.stringify({jsonrpc: "2.0", method: "call", params: {
+                            model: "kam.account.plan", method: "search",
+                            args: [[["name", "like", name], ["state", "=", "active"]]],
+                            kwargs: {limit: 1}}}),
+                    });
+                    return (await response.json()).result[0];
+                }""",
+                plan_name,
+            )
+            response = page.request.get(
+                f"{args.url}/report/pdf/kam_management.kam_account_plan_report/{plan_id}",
+                params={"context": json.dumps({"lang": lang})},
+            )
+            pdf = out / (name + ".pdf")
+            pdf.write_bytes(response.body())
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "60",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    pdf,
+                    out / name.removesuffix(".png"),
+                ],
+                check=True,
+            )
+            pdf.unlink()
             page.close()
             print("wrote", out / name)
         browser.close()

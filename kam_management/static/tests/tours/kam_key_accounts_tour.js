@@ -276,13 +276,16 @@ registry.category("web_tour.tours").add("kam_plans_to_watch_tour", {
             run: "click",
         },
         {
-            content: "Plans are grouped by owner: open Ana's group",
-            trigger: ".o_group_header:contains('Ana')",
-            run: "click",
+            content: "The stale plan of Transportes Cantábrico is listed with its owner",
+            trigger: ".o_data_row:contains('Transportes Cantábrico'):contains('Ana Torres')",
         },
         {
-            content: "The stale plan of Transportes Cantábrico is listed",
-            trigger: ".o_data_row:contains('Transportes Cantábrico')",
+            content: "The at-risk plan of Grupo Alimentario Iberia is listed too",
+            trigger: ".o_data_row:contains('Grupo Alimentario Iberia plan')",
+        },
+        {
+            content: "A draft plan is not",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('Hospital Universitario')))",
         },
     ],
 });
