@@ -165,9 +165,23 @@ class KamAccountPlanObjective(models.Model):
         return objectives
 
     def write(self, vals):
-        result = super().write(vals)
         if self.env.context.get("kam_measure"):
-            return result
+            return super().write(vals)
+        previous_targets = (
+            {objective: objective.target for objective in self} if "target" in vals else {}
+        )
+        result = super().write(vals)
+        for objective, previous in previous_targets.items():
+            if objective.target != previous:
+                previous_text, target_text = f"{previous:g}", f"{objective.target:g}"
+                objective.plan_id._message_log(
+                    body=self.env._(
+                        "Target of the objective “%(objective)s”: %(previous)s → %(target)s",
+                        objective=objective.name,
+                        previous=previous_text,
+                        target=target_text,
+                    )
+                )
         if {"metric", "product_category_id", "plan_id"} & set(vals):
             self._refresh_actual()
         elif {"deadline", "is_done", "target", "actual"} & set(vals):

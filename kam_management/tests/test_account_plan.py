@@ -219,6 +219,16 @@ class TestAccountPlan(KamCommon):
         self.assertEqual(closed.status, "done")
         self.assertTrue(plan.is_at_risk)
 
+    def test_target_changes_are_logged_on_the_plan(self):
+        plan = self._plan()
+        objective = (
+            self.env["kam.account.plan.objective"]
+            .with_user(self.kam_user)
+            .create({"plan_id": plan.id, "name": "Workshops", "metric": "manual", "target": 2})
+        )
+        objective.target = 5
+        self.assertIn("Workshops”: 2 → 5", plan.message_ids[0].body)
+
     def test_objective_deadline_within_the_period(self):
         plan = self._plan()
         with self.assertRaisesRegex(ValidationError, "within the plan period"):
