@@ -53,6 +53,7 @@ class TestAccountPlanRights(KamCommon):
         plan = self.others_plan.with_user(self.kam_user)
         self.assertEqual(plan.read(["account_id"])[0]["account_id"][0], self.other_account.id)
         self.assertEqual(self.others_objective.with_user(self.kam_user).name, "Audit")
+        plan.action_refresh_measures()  # figures from sales, not a change of the plan
         with self.assertRaises(AccessError):
             plan.write({"revenue_target": 1})
         with self.assertRaises(AccessError):
@@ -79,6 +80,8 @@ class TestAccountPlanRights(KamCommon):
     def test_sales_users_without_kam_rights_see_no_plan(self):
         with self.assertRaises(AccessError):
             self.own_plan.with_user(self.salesman).read(["name"])
+        with self.assertRaises(AccessError):
+            self.own_plan.with_user(self.salesman).action_refresh_measures()
 
     def test_plans_of_another_company_stay_hidden(self):
         other_company = self.env["res.company"].create({"name": "KAM Sister Company"})
