@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -347,7 +348,6 @@ class KamAccountPlan(models.Model):
                 "date_start": date_start,
                 "date_end": date_end,
                 "previous_plan_id": self.id,
-                "objective_ids": [],
             }
         )
         for objective in self.objective_ids.filtered(lambda objective: objective.status != "done"):
@@ -384,7 +384,9 @@ class KamAccountPlan(models.Model):
         if not plans:
             return
         self.env.flush_all()
-        revenue = self._measure_revenue([(plan.id, plan) for plan in plans])
+        revenue = self._measure_revenue(
+            [(plan.id, plan, plan.date_start, plan.date_end, None) for plan in plans]
+        )
         for plan in plans.with_context(kam_measure=True):
             plan.write(
                 {
@@ -395,52 +397,71 @@ class KamAccountPlan(models.Model):
         plans.objective_ids._refresh_actual()
 
     @api.model
-    def _measure_revenue(self, periods, category_by_key=None):
-        """Revenue per key for (key, plan[, date_from, date_to]) periods.
+    def _measure(self, periods, query):
+        """Figure per key for periods (key, plan, date_from, date_to, category or None).
 
-        The revenue source, window dates and company come from each plan; periods
-        may override the dates. One query per company and source.
+        The account and the company come from each plan; ``query(company, periods)``
+        returns (key, figure) rows for the periods of one company, given as a table.
         """
-        result = {}
-        by_company = {}
-        for period in periods:
-            key, plan = period[0], period[1]
-            date_from = period[2] if len(period) > 2 else plan.date_start
-            date_to = period[3] if len(period) > 3 else plan.date_end
-            category = (category_by_key or {}).get(key)
-            by_company.setdefault(plan.company_id, []).append(
+        by_company = defaultdict(list)
+        for key, plan, date_from, date_to, category in periods:
+            by_company[plan.company_id].append(
                 (key, plan.account_id.commercial_partner_id.id, date_from, date_to, category)
             )
+        result = {}
         for company, rows in by_company.items():
-            result.update(self._revenue_query(company, rows))
+            periods_table = SQL(
+                """
+                SELECT *
+                  FROM unnest(%s::int[], %s::int[], %s::date[], %s::date[], %s::int[])
+                    AS period(key, partner_id, date_from, date_to, category_id)
+                """,
+                *(list(column) for column in zip(*rows, strict=True)),
+            )
+            for key, figure in self.env.execute_query(query(company, periods_table)):
+                result[key] = float(figure or 0.0)
         return result
 
     @api.model
-    def _periods_table(self, rows):
-        """The periods as a table: key, partner, date_from, date_to, category."""
+    def _measure_revenue(self, periods):
+        """Revenue from the company's revenue source; of a category when one is given."""
+        return self._measure(periods, self._revenue_query)
+
+    @api.model
+    def _measure_order_count(self, periods):
+        return self._measure(periods, self._order_count_query)
+
+    @api.model
+    def _revenue_query(self, company, periods_table):
+        if company.kam_revenue_source == "order":
+            return self._revenue_query_orders(company, periods_table)
+        return self._revenue_query_invoices(company, periods_table)
+
+    @api.model
+    def _in_category(self, product_column):
+        """The product is in the period's category or one of its subcategories."""
         return SQL(
             """
-            SELECT * FROM unnest(%s::int[], %s::int[], %s::date[], %s::date[], %s::int[])
-                AS period(key, partner_id, date_from, date_to, category_id)
+            EXISTS (SELECT 1
+                      FROM product_product product
+                      JOIN product_template template ON template.id = product.product_tmpl_id
+                      JOIN product_category category ON category.id = template.categ_id
+                      JOIN product_category parent ON parent.id = period.category_id
+                     WHERE product.id = %s
+                       AND starts_with(category.parent_path, parent.parent_path))
             """,
-            [row[0] for row in rows],
-            [row[1] for row in rows],
-            [row[2] for row in rows],
-            [row[3] for row in rows],
-            [row[4] or None for row in rows],
+            product_column,
         )
 
     @api.model
-    def _revenue_query(self, company, rows):
-        if company.kam_revenue_source == "order":
-            query = self._revenue_query_orders(company, rows)
-        else:
-            query = self._revenue_query_invoices(company, rows)
-        return {key: float(amount or 0.0) for key, amount in self.env.execute_query(query)}
-
-    @api.model
-    def _revenue_query_invoices(self, company, rows):
+    def _revenue_query_invoices(self, company, periods_table):
         # in company currency, credit notes negative; a category counts product lines
+        run_model = self.env["kam.concentration.run"]
+        in_period = SQL(
+            "%s AND move.commercial_partner_id = period.partner_id"
+            " AND move.invoice_date BETWEEN period.date_from AND period.date_to",
+            run_model._counted_invoices(company),
+        )
         return SQL(
             """
             WITH period AS (%(periods)s)
@@ -448,36 +469,31 @@ class KamAccountPlan(models.Model):
                    CASE WHEN period.category_id IS NULL
                         THEN (SELECT SUM(move.amount_untaxed_signed)
                                 FROM account_move move
-                               WHERE move.company_id = %(company)s
-                                 AND move.state = 'posted'
-                                 AND move.move_type IN ('out_invoice', 'out_refund')
-                                 AND move.commercial_partner_id = period.partner_id
-                                 AND move.invoice_date BETWEEN period.date_from AND period.date_to)
+                               WHERE %(in_period)s)
                         ELSE (SELECT -SUM(line.balance)
                                 FROM account_move move
                                 JOIN account_move_line line ON line.move_id = move.id
-                                JOIN product_product product ON product.id = line.product_id
-                                JOIN product_template template
-                                  ON template.id = product.product_tmpl_id
-                                JOIN product_category category
-                                  ON category.id = template.categ_id
-                                JOIN product_category parent ON parent.id = period.category_id
-                               WHERE move.company_id = %(company)s
-                                 AND move.state = 'posted'
-                                 AND move.move_type IN ('out_invoice', 'out_refund')
-                                 AND move.commercial_partner_id = period.partner_id
-                                 AND move.invoice_date BETWEEN period.date_from AND period.date_to
+                               WHERE %(in_period)s
                                  AND line.display_type = 'product'
-                                 AND starts_with(category.parent_path, parent.parent_path))
+                                 AND %(in_category)s)
                    END
               FROM period
             """,
-            periods=self._periods_table(rows),
-            company=company.id,
+            periods=periods_table,
+            in_period=in_period,
+            in_category=self._in_category(SQL("line.product_id")),
         )
 
     @api.model
-    def _revenue_query_orders(self, company, rows):
+    def _orders_in_period(self, company):
+        return SQL(
+            "%s AND partner.commercial_partner_id = period.partner_id"
+            " AND sale.date_order >= period.date_from AND sale.date_order < period.date_to + 1",
+            self.env["kam.concentration.run"]._counted_orders(company),
+        )
+
+    @api.model
+    def _revenue_query_orders(self, company, periods_table):
         # order amounts are in order currency; currency_rate converts from company currency
         return SQL(
             """
@@ -488,70 +504,37 @@ class KamAccountPlan(models.Model):
                                          / COALESCE(NULLIF(sale.currency_rate, 0), 1))
                                 FROM sale_order sale
                                 JOIN res_partner partner ON partner.id = sale.partner_id
-                               WHERE sale.company_id = %(company)s
-                                 AND sale.state = 'sale'
-                                 AND partner.commercial_partner_id = period.partner_id
-                                 AND sale.date_order >= period.date_from
-                                 AND sale.date_order < period.date_to + 1)
+                               WHERE %(in_period)s)
                         ELSE (SELECT SUM(line.price_subtotal
                                          / COALESCE(NULLIF(sale.currency_rate, 0), 1))
                                 FROM sale_order sale
                                 JOIN res_partner partner ON partner.id = sale.partner_id
                                 JOIN sale_order_line line ON line.order_id = sale.id
-                                JOIN product_product product ON product.id = line.product_id
-                                JOIN product_template template
-                                  ON template.id = product.product_tmpl_id
-                                JOIN product_category category
-                                  ON category.id = template.categ_id
-                                JOIN product_category parent ON parent.id = period.category_id
-                               WHERE sale.company_id = %(company)s
-                                 AND sale.state = 'sale'
-                                 AND partner.commercial_partner_id = period.partner_id
-                                 AND sale.date_order >= period.date_from
-                                 AND sale.date_order < period.date_to + 1
-                                 AND starts_with(category.parent_path, parent.parent_path))
+                               WHERE %(in_period)s
+                                 AND %(in_category)s)
                    END
               FROM period
             """,
-            periods=self._periods_table(rows),
-            company=company.id,
+            periods=periods_table,
+            in_period=self._orders_in_period(company),
+            in_category=self._in_category(SQL("line.product_id")),
         )
 
     @api.model
-    def _measure_order_count(self, periods):
-        """Confirmed orders per key for (key, plan) periods."""
-        result = {}
-        by_company = {}
-        for key, plan in periods:
-            by_company.setdefault(plan.company_id, []).append(
-                (
-                    key,
-                    plan.account_id.commercial_partner_id.id,
-                    plan.date_start,
-                    plan.date_end,
-                    None,
-                )
-            )
-        for company, rows in by_company.items():
-            query = SQL(
-                """
-                WITH period AS (%(periods)s)
-                SELECT period.key,
-                       (SELECT COUNT(*)
-                          FROM sale_order sale
-                          JOIN res_partner partner ON partner.id = sale.partner_id
-                         WHERE sale.company_id = %(company)s
-                           AND sale.state = 'sale'
-                           AND partner.commercial_partner_id = period.partner_id
-                           AND sale.date_order >= period.date_from
-                           AND sale.date_order < period.date_to + 1)
-                  FROM period
-                """,
-                periods=self._periods_table(rows),
-                company=company.id,
-            )
-            result.update(dict(self.env.execute_query(query)))
-        return result
+    def _order_count_query(self, company, periods_table):
+        return SQL(
+            """
+            WITH period AS (%(periods)s)
+            SELECT period.key,
+                   (SELECT COUNT(*)
+                      FROM sale_order sale
+                      JOIN res_partner partner ON partner.id = sale.partner_id
+                     WHERE %(in_period)s)
+              FROM period
+            """,
+            periods=periods_table,
+            in_period=self._orders_in_period(company),
+        )
 
     # ------------------------------------------------------------------
     # Keeping plans alive

@@ -203,29 +203,27 @@ class KamAccountPlanObjective(models.Model):
         plan_model = self.env["kam.account.plan"]
         today = fields.Date.context_today(self)
         measured = self.filtered(lambda objective: objective.metric != "manual")
-        revenue_periods = []
-        categories = {}
+        revenue_periods, order_periods = [], []
         for objective in measured:
             plan = objective.plan_id
-            if objective.metric in ("revenue", "category_revenue"):
-                revenue_periods.append((objective.id, plan))
-                if objective.metric == "category_revenue":
-                    categories[objective.id] = objective.product_category_id.id
+            period = (objective.id, plan, plan.date_start, plan.date_end, None)
+            if objective.metric == "revenue":
+                revenue_periods.append(period)
+            elif objective.metric == "category_revenue":
+                revenue_periods.append(period[:4] + (objective.product_category_id.id,))
+            elif objective.metric == "order_count":
+                order_periods.append(period)
             elif objective.metric == "revenue_growth":
                 # the measured span so far, against the span of equal length just before
                 end = min(plan.date_end, max(today, plan.date_start))
                 length = end - plan.date_start
                 previous_end = plan.date_start - timedelta(days=1)
-                revenue_periods.append((objective.id, plan, plan.date_start, end))
-                revenue_periods.append((-objective.id, plan, previous_end - length, previous_end))
-        revenue = plan_model._measure_revenue(revenue_periods, categories)
-        orders = plan_model._measure_order_count(
-            [
-                (objective.id, objective.plan_id)
-                for objective in measured
-                if objective.metric == "order_count"
-            ]
-        )
+                revenue_periods.append((objective.id, plan, plan.date_start, end, None))
+                revenue_periods.append(
+                    (-objective.id, plan, previous_end - length, previous_end, None)
+                )
+        revenue = plan_model._measure_revenue(revenue_periods)
+        orders = plan_model._measure_order_count(order_periods)
         for objective in measured.with_context(kam_measure=True):
             note = False
             if objective.metric == "order_count":

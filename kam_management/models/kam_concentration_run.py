@@ -182,20 +182,35 @@ class KamConcentrationRun(models.Model):
         return self._revenue_query_invoices(company, date_from, date_to)
 
     @api.model
+    def _counted_invoices(self, company):
+        """The documents of ``account_move move`` that make the company's revenue:
+        posted customer invoices and credit notes (never drafts or cancelled ones).
+        Shared with the account plans."""
+        return SQL(
+            "move.company_id = %s AND move.state = 'posted'"
+            " AND move.move_type IN ('out_invoice', 'out_refund')",
+            company.id,
+        )
+
+    @api.model
+    def _counted_orders(self, company):
+        """The documents of ``sale_order sale`` that make the company's revenue when
+        orders are the source: confirmed orders. Shared with the account plans."""
+        return SQL("sale.company_id = %s AND sale.state = 'sale'", company.id)
+
+    @api.model
     def _revenue_query_invoices(self, company, date_from, date_to):
         # amount_untaxed_signed is in company currency, credit notes negative
         return SQL(
             """
             SELECT move.commercial_partner_id, SUM(move.amount_untaxed_signed)
               FROM account_move move
-             WHERE move.company_id = %(company)s
-               AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_refund')
+             WHERE %(counted)s
                AND move.invoice_date BETWEEN %(date_from)s AND %(date_to)s
                AND move.commercial_partner_id IS NOT NULL
           GROUP BY move.commercial_partner_id
             """,
-            company=company.id,
+            counted=self._counted_invoices(company),
             date_from=date_from,
             date_to=date_to,
         )
@@ -209,13 +224,12 @@ class KamConcentrationRun(models.Model):
                    SUM(sale.amount_untaxed / COALESCE(NULLIF(sale.currency_rate, 0), 1))
               FROM sale_order sale
               JOIN res_partner partner ON partner.id = sale.partner_id
-             WHERE sale.company_id = %(company)s
-               AND sale.state = 'sale'
+             WHERE %(counted)s
                AND sale.date_order >= %(date_from)s
                AND sale.date_order < %(date_to)s
           GROUP BY partner.commercial_partner_id
             """,
-            company=company.id,
+            counted=self._counted_orders(company),
             date_from=date_from,
             date_to=date_to + timedelta(days=1),
         )

@@ -1,9 +1,9 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-registry.category("web_tour.tours").add("kam_key_accounts_tour", {
-    url: "/odoo",
-    steps: () => [
+/** Steps that open a menu item of CRM: the Apps menu, CRM, a top menu, the item. */
+function openCrmMenu(sectionXmlid, itemXmlid, content) {
+    return [
         stepUtils.showAppsMenuItem(),
         {
             content: "Open the CRM app",
@@ -11,15 +11,26 @@ registry.category("web_tour.tours").add("kam_key_accounts_tour", {
             run: "click",
         },
         {
-            content: "Open the Key Accounts menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='kam_management.kam_menu_root']",
+            content: `Open the ${sectionXmlid} menu`,
+            trigger: `.o_menu_sections [data-menu-xmlid='${sectionXmlid}']`,
             run: "click",
         },
         {
-            content: "Open the key accounts",
-            trigger: ".dropdown-item[data-menu-xmlid='kam_management.res_partner_menu_key_account']",
+            content,
+            trigger: `.dropdown-item[data-menu-xmlid='${itemXmlid}']`,
             run: "click",
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("kam_key_accounts_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCrmMenu(
+            "kam_management.kam_menu_root",
+            "kam_management.res_partner_menu_key_account",
+            "Open the key accounts"
+        ),
         {
             content: "The heaviest demo account is a tier A key account",
             trigger: ".o_kanban_record:contains('Grupo Alimentario Iberia'):contains('Tier')",
@@ -114,21 +125,11 @@ registry.category("web_tour.tours").add("kam_key_accounts_kam_user_tour", {
 registry.category("web_tour.tours").add("kam_concentration_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the CRM reporting menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='crm.crm_menu_report']",
-            run: "click",
-        },
-        {
-            content: "Open the concentration history",
-            trigger: ".dropdown-item[data-menu-xmlid='kam_management.kam_concentration_run_menu']",
-            run: "click",
-        },
+        ...openCrmMenu(
+            "crm.crm_menu_report",
+            "kam_management.kam_concentration_run_menu",
+            "Open the concentration history"
+        ),
         {
             content: "The computation made at install is listed",
             trigger: ".o_list_view .o_data_row",
@@ -185,22 +186,11 @@ registry.category("web_tour.tours").add("kam_opportunity_tour", {
 registry.category("web_tour.tours").add("kam_account_plan_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the CRM app",
-            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Key Accounts menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='kam_management.kam_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the account plans",
-            trigger: ".dropdown-item[data-menu-xmlid='kam_management.kam_account_plan_menu']",
-            run: "click",
-        },
+        ...openCrmMenu(
+            "kam_management.kam_menu_root",
+            "kam_management.kam_account_plan_menu",
+            "Open the account plans"
+        ),
         {
             content: "This year's plan of the heaviest account is in the Active column",
             trigger:
@@ -259,22 +249,11 @@ registry.category("web_tour.tours").add("kam_account_plan_tour", {
 registry.category("web_tour.tours").add("kam_plans_to_watch_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the CRM app",
-            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Key Accounts menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='kam_management.kam_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the plans to watch",
-            trigger: ".dropdown-item[data-menu-xmlid='kam_management.kam_account_plan_menu_watch']",
-            run: "click",
-        },
+        ...openCrmMenu(
+            "kam_management.kam_menu_root",
+            "kam_management.kam_account_plan_menu_watch",
+            "Open the plans to watch"
+        ),
         {
             content: "The stale plan of Transportes Cantábrico is listed with its owner",
             trigger: ".o_data_row:contains('Transportes Cantábrico'):contains('Ana Torres')",
