@@ -245,7 +245,8 @@ class KamConcentrationRun(models.Model):
         changed_key_account = self._write_figures(company)
         previous = self.search([("company_id", "=", company.id)], limit=1)
         risk_value = result.hhi if company.kam_risk_metric == "hhi" else result.top_shares[10]
-        run = self.create(
+        # nobody follows a computation and its creation is no news: no chatter overhead
+        run = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
             {
                 "company_id": company.id,
                 "date_from": date_from,
@@ -293,7 +294,7 @@ class KamConcentrationRun(models.Model):
 
     @api.model
     def _store_ranking(self, result):
-        """Put the ranking in a temporary table, and the current key set beside it."""
+        """Put the ranking in a temporary table, the fastest way in: COPY."""
         self.env.execute_query(
             SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key, kam_reclassified")
         )
@@ -301,55 +302,35 @@ class KamConcentrationRun(models.Model):
             SQL(
                 """
                 CREATE TEMPORARY TABLE kam_ranking (
-                    partner_id INTEGER PRIMARY KEY,
+                    partner_id INTEGER,
                     revenue NUMERIC,
+                    rank INTEGER,
                     share NUMERIC,
                     cumulative_share NUMERIC,
-                    rank INTEGER,
                     tier VARCHAR,
                     is_key BOOLEAN
                 )
                 """
             )
         )
-        # COPY the ranking (a RankedAccount is a tuple: partner_id, revenue, rank, share,
-        # cumulative_share, tier, is_key) into a raw table, the fastest way in, then
-        # round it to the digits of the stored figures.
-        self.env.execute_query(
-            SQL(
-                """
-                CREATE TEMPORARY TABLE kam_ranking_raw
-                    (partner_id INTEGER, revenue NUMERIC, rank INTEGER, share NUMERIC,
-                     cumulative_share NUMERIC, tier VARCHAR, is_key BOOLEAN)
-                """
-            )
-        )
+        # amounts and shares rounded to the 2 digits of the stored figures, so that
+        # an unchanged figure compares equal to the stored one
         rows = io.StringIO(
             "".join(
-                f"{account[0]}\t{account[1]}\t{account[2]}\t{account[3]}\t{account[4]}"
-                f"\t{account[5]}\t{'t' if account[6] else 'f'}\n"
-                for account in result.accounts
+                f"{partner_id}\t{revenue:.2f}\t{rank}\t{share:.2f}\t{cumulative_share:.2f}"
+                f"\t{tier}\t{'t' if is_key else 'f'}\n"
+                for partner_id, revenue, rank, share, cumulative_share, tier, is_key in (
+                    result.accounts
+                )
             )
         )
         # as Odoo does around COPY: asynchronous wait callbacks do not support it
         wait_callback = psycopg2.extensions.get_wait_callback()
         psycopg2.extensions.set_wait_callback(None)
         try:
-            self.env.cr.copy_from(rows, "kam_ranking_raw")
+            self.env.cr.copy_from(rows, "kam_ranking")
         finally:
             psycopg2.extensions.set_wait_callback(wait_callback)
-        self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO kam_ranking
-                       (partner_id, revenue, rank, share, cumulative_share, tier, is_key)
-                SELECT partner_id, ROUND(revenue, 2), rank, ROUND(share, 2),
-                       ROUND(cumulative_share, 2), tier, is_key
-                  FROM kam_ranking_raw;
-                DROP TABLE kam_ranking_raw
-                """
-            )
-        )
 
     @api.model
     def _write_figures(self, company):
@@ -372,7 +353,7 @@ class KamConcentrationRun(models.Model):
             SQL(
                 """
                 CREATE TEMPORARY TABLE kam_reclassified AS
-                SELECT ranking.partner_id
+                SELECT ranking.partner_id, ranking.tier, ranking.is_key
                   FROM kam_ranking ranking
              LEFT JOIN kam_account_figure figure
                     ON figure.company_id = %s AND figure.partner_id = ranking.partner_id
@@ -382,6 +363,9 @@ class KamConcentrationRun(models.Model):
                 company.id,
             )
         )
+        # temporary tables have no statistics until analysed: without them the
+        # planner joins the whole partner table instead of the few reclassified rows
+        self.env.execute_query(SQL("ANALYZE kam_reclassified"))
         columns = ["revenue", "share", "cumulative_share", "rank", "tier", "is_key"]
         column_list = SQL(", ").join(SQL.identifier(column) for column in columns)
         # an UPDATE joined on the ranking, then an INSERT of the new customers: much
@@ -447,8 +431,7 @@ class KamConcentrationRun(models.Model):
                 """
                 UPDATE res_partner partner
                    SET %(assignments)s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                  FROM kam_ranking ranking
-                  JOIN kam_reclassified reclassified ON reclassified.partner_id = ranking.partner_id
+                  FROM kam_reclassified ranking
                  WHERE partner.commercial_partner_id = ranking.partner_id
                    AND (%(differs)s)
                 """,
@@ -589,10 +572,9 @@ class KamConcentrationRun(models.Model):
         self.env.execute_query(
             SQL(
                 """
-                DELETE FROM kam_concentration_line line
-                 USING kam_concentration_run run
-                 WHERE run.id = line.run_id AND run.company_id = %s
-                   AND line.date < %s AND line.run_id != %s
+                DELETE FROM kam_concentration_line
+                 WHERE run_id IN (SELECT id FROM kam_concentration_run
+                                   WHERE company_id = %s AND date < %s AND id != %s)
                 """,
                 company.id,
                 limit,
