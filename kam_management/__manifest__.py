@@ -33,6 +33,9 @@
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": [
+            "kam_management/static/src/views/*.js",
+        ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",
         ],

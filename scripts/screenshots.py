@@ -48,8 +48,11 @@ SHOTS = [
     (
         "pareto.png",
         "admin",
-        "/odoo/action-kam_management.kam_concentration_line_action_latest",
-        [],
+        "/odoo/crm",  # through the menu, as a manager does: a server action has no app of its own
+        [
+            ".o_menu_sections [data-menu-xmlid='crm.crm_menu_report']",
+            ".dropdown-item[data-menu-xmlid='kam_management.kam_concentration_line_menu']",
+        ],
     ),
     (
         "relationships_tab.png",
