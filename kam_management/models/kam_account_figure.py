@@ -22,7 +22,8 @@ class KamAccountFigure(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Account", required=True, readonly=True, ondelete="cascade",
+        "res.partner", string="Account", required=True, readonly=True, index=True,
+        ondelete="cascade",
     )  # fmt: skip
     kam_user_id = fields.Many2one(related="partner_id.kam_user_id", string="Key Account Manager")
     revenue = fields.Monetary(currency_field="currency_id", readonly=True, aggregator="sum")

@@ -286,7 +286,7 @@ class KamConcentrationRun(models.Model):
         company.sudo().kam_last_concentration_date = run.date
         if run.risk_exceeded and not previous.risk_exceeded:
             run._notify_risk()
-        self._prune_lines(company, keep=run.detail_run_id)
+        self._prune_lines(company)
         self.env.execute_query(
             SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key, kam_reclassified")
         )
@@ -295,9 +295,6 @@ class KamConcentrationRun(models.Model):
     @api.model
     def _store_ranking(self, result):
         """Put the ranking in a temporary table, the fastest way in: COPY."""
-        self.env.execute_query(
-            SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key, kam_reclassified")
-        )
         self.env.execute_query(
             SQL(
                 """
@@ -370,9 +367,12 @@ class KamConcentrationRun(models.Model):
         column_list = SQL(", ").join(SQL.identifier(column) for column in columns)
         # an UPDATE joined on the ranking, then an INSERT of the new customers: much
         # cheaper than INSERT ... ON CONFLICT, which probes the index row by row
+        # each statement answers only whether it wrote a key account: the rows
+        # themselves (nearly all of them every night) stay in the database
         updated = self.env.execute_query(
             SQL(
                 """
+                WITH written AS (
                 UPDATE kam_account_figure figure
                    SET %(assignments)s
                   FROM kam_ranking ranking
@@ -380,6 +380,8 @@ class KamConcentrationRun(models.Model):
                    AND figure.partner_id = ranking.partner_id
                    AND (%(current)s) IS DISTINCT FROM (%(new)s)
              RETURNING figure.is_key
+                )
+                SELECT COALESCE(BOOL_OR(is_key), FALSE) FROM written
                 """,
                 assignments=SQL(", ").join(
                     SQL("%(c)s = ranking.%(c)s", c=SQL.identifier(column)) for column in columns
@@ -392,6 +394,7 @@ class KamConcentrationRun(models.Model):
         inserted = self.env.execute_query(
             SQL(
                 """
+                WITH written AS (
                 INSERT INTO kam_account_figure (company_id, partner_id, %(columns)s)
                 SELECT %(company)s, ranking.partner_id, %(ranking_columns)s
                   FROM kam_ranking ranking
@@ -399,6 +402,8 @@ class KamConcentrationRun(models.Model):
                     ON figure.company_id = %(company)s AND figure.partner_id = ranking.partner_id
                  WHERE figure.id IS NULL
              RETURNING is_key
+                )
+                SELECT COALESCE(BOOL_OR(is_key), FALSE) FROM written
                 """,
                 columns=column_list,
                 ranking_columns=SQL(", ").join(
@@ -407,7 +412,6 @@ class KamConcentrationRun(models.Model):
                 company=company.id,
             )
         )
-        updated += inserted
         # customers without revenue in the window any more
         dropped = self.env.execute_query(
             SQL(
@@ -460,7 +464,7 @@ class KamConcentrationRun(models.Model):
             list(classification)
             + ["kam_revenue", "kam_revenue_share", "kam_cumulative_share", "kam_revenue_rank"]
         )
-        return any(row[0] for row in updated)
+        return updated[0][0] or inserted[0][0]
 
     @api.model
     def _jsonb_assignments(self, key, figures):
@@ -565,7 +569,9 @@ class KamConcentrationRun(models.Model):
             )
 
     @api.model
-    def _prune_lines(self, company, keep):
+    def _prune_lines(self, company):
+        """Drop the line detail of old computations, except the detail that a
+        recent computation shows (its ``detail_run_id`` may be an older one)."""
         if not company.kam_history_months:
             return
         limit = fields.Datetime.now() - relativedelta(months=company.kam_history_months)
@@ -573,11 +579,14 @@ class KamConcentrationRun(models.Model):
             SQL(
                 """
                 DELETE FROM kam_concentration_line
-                 WHERE run_id IN (SELECT id FROM kam_concentration_run
-                                   WHERE company_id = %s AND date < %s AND id != %s)
+                 WHERE run_id IN (
+                    SELECT old.id FROM kam_concentration_run old
+                     WHERE old.company_id = %(company)s AND old.date < %(limit)s
+                       AND NOT EXISTS (SELECT 1 FROM kam_concentration_run recent
+                                        WHERE recent.detail_run_id = old.id
+                                          AND recent.date >= %(limit)s))
                 """,
-                company.id,
-                limit,
-                keep.id,
+                company=company.id,
+                limit=limit,
             )
         )

@@ -273,6 +273,16 @@ class TestConcentrationEngine(AccountTestInvoicingCommon):
         self.assertTrue(first.exists(), "computations are kept")
         self.assertTrue(second.line_ids)
 
+    def test_pruning_keeps_the_detail_a_recent_computation_shows(self):
+        first = self._run()
+        second = self._run()  # nothing changed: it shows the detail of the first
+        self.assertEqual(second.detail_run_id, first)
+        first.write({"date": fields.Datetime.now() - timedelta(days=800)})
+        self._invoice(self.d, 1000)
+        third = self._run()
+        self.assertEqual(third.detail_run_id, third)
+        self.assertTrue(second.detail_run_id.line_ids, "the second computation keeps its detail")
+
     def test_nightly_cron_runs_each_company_once_per_cycle(self):
         self.company.kam_last_concentration_date = False
         runs_before = self.Run.search_count([("company_id", "=", self.company.id)])
