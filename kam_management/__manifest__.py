@@ -33,8 +33,9 @@
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
-        "web.assets_backend": [
-            "kam_management/static/src/views/*.js",
+        # graph views load with the lazy part of the web client
+        "web.assets_backend_lazy": [
+            "kam_management/static/src/views/pareto_graph/**",
         ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",
