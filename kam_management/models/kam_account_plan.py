@@ -220,6 +220,15 @@ class KamAccountPlan(models.Model):
                 raise ValidationError(
                     self.env._("The plan %(plan)s ends before it starts.", plan=plan.display_name)
                 )
+        self.objective_ids._check_deadline()
+
+    @api.constrains("account_id")
+    def _check_account_is_commercial_entity(self):
+        self.account_id._kam_check_is_account(
+            self.env._(
+                "%(account)s is a contact, not an account: make the plan for %(commercial)s."
+            )
+        )
 
     @api.constrains("account_id", "date_start", "date_end", "state", "company_id")
     def _check_no_overlap(self):
@@ -305,15 +314,19 @@ class KamAccountPlan(models.Model):
     def action_finish_review(self):
         """The review is done: back to active, next review one cadence later."""
         self._move_to("active")
-        today = fields.Date.context_today(self)
-        for plan in self:
-            plan.write(
-                {"last_review_date": today, "next_review_date": plan._review_date_after(today)}
-            )
+        self._mark_reviewed()
         self.activity_feedback(
             ["kam_management.mail_activity_type_plan_review"],
             feedback=self.env._("Plan reviewed."),
         )
+
+    def _mark_reviewed(self):
+        """Reviewed today: the next review one cadence later."""
+        today = fields.Date.context_today(self)
+        for plan in self.filtered(lambda plan: plan.last_review_date != today):
+            plan.write(
+                {"last_review_date": today, "next_review_date": plan._review_date_after(today)}
+            )
 
     def action_close(self):
         self._move_to("closed")
@@ -546,7 +559,6 @@ class KamAccountPlan(models.Model):
         for start in range(0, len(plans), batch_size):
             batch = plans[start : start + batch_size]
             batch._refresh_measures()
-            batch.objective_ids._refresh_status()
             batch._schedule_due_reviews()
             batch._mark_stale()
             self.env["ir.cron"]._notify_progress(

@@ -259,17 +259,11 @@ class KamStakeholder(models.Model):
 
     @api.constrains("account_id")
     def _check_account_is_commercial_entity(self):
-        for stakeholder in self:
-            account = stakeholder.account_id
-            if account != account.commercial_partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(account)s is a contact, not an account: put the stakeholder on "
-                        "%(commercial)s.",
-                        account=account.display_name,
-                        commercial=account.commercial_partner_id.display_name,
-                    )
-                )
+        self.account_id._kam_check_is_account(
+            self.env._(
+                "%(account)s is a contact, not an account: put the stakeholder on %(commercial)s."
+            )
+        )
 
     @api.constrains("reports_to_id", "account_id")
     def _check_reports_to(self):

@@ -336,6 +336,21 @@ class ResPartner(models.Model):
         )
         return action
 
+    def _kam_check_is_account(self, message):
+        """Refuse a contact where an account (a commercial partner) is expected.
+
+        :param message: translated, with the placeholders %(account)s and %(commercial)s
+        """
+        for partner in self:
+            if partner != partner.commercial_partner_id:
+                raise ValidationError(
+                    message
+                    % {
+                        "account": partner.display_name,
+                        "commercial": partner.commercial_partner_id.display_name,
+                    }
+                )
+
     def _kam_refresh_key_status(self, companies=None):
         """Bring the key status of partners in line with what it follows from.
 

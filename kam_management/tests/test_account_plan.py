@@ -156,6 +156,35 @@ class TestAccountPlan(KamCommon):
         Plan._cron_keep_plans_alive()
         self.assertFalse(self._review_activities(plan))
 
+    def test_review_marked_done_in_the_chatter_counts_as_the_review(self):
+        plan = self._plan(review_cadence="monthly")
+        plan.action_activate()
+        Plan = self.env["kam.account.plan"]
+        Plan._cron_keep_plans_alive()
+        self._review_activities(plan).action_feedback(feedback="Reviewed with the buyer")
+        self.assertEqual(plan.last_review_date, date(2026, 2, 10))
+        self.assertEqual(plan.next_review_date, date(2026, 3, 10))
+        Plan._cron_keep_plans_alive()
+        self.assertFalse(self._review_activities(plan), "no new review the next night")
+
+    def test_plan_on_a_contact_is_refused(self):
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer at Acme", "parent_id": self.account.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "is a contact, not an account"):
+            self.env["kam.account.plan"].create(
+                {"account_id": contact.id, "date_start": "2026-01-01", "date_end": "2026-12-31"}
+            )
+
+    def test_moving_the_period_keeps_objective_deadlines_inside(self):
+        plan = self._plan()
+        self.env["kam.account.plan.objective"].create(
+            {"plan_id": plan.id, "name": "Pilot", "metric": "manual", "target": 1,
+             "deadline": "2026-11-30"}
+        )  # fmt: skip
+        with self.assertRaisesRegex(ValidationError, "must fall within the plan period"):
+            plan.write({"date_end": "2026-06-30"})
+
     def test_draft_plans_get_no_review(self):
         plan = self._plan(review_cadence="monthly")
         self.env["kam.account.plan"]._cron_keep_plans_alive()

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 
@@ -21,8 +22,13 @@ class TestKeyAccountsUi(HttpCase):
 
     def test_account_plan_tour(self):
         """A KAM opens the plan of an account: objectives measured, factor X, SWOT."""
+        started = fields.Datetime.now()
         self.start_tour("/odoo", "kam_account_plan_tour", login="marco")
+        plan = self.env["kam.account.plan"].search(
+            [("account_id.name", "=", "Grupo Alimentario Iberia"), ("state", "=", "active")]
+        )
+        self.assertGreaterEqual(plan.measured_date, started, "Update Figures measured the plan")
 
     def test_plans_to_watch_tour(self):
-        """A manager sees the stale and at-risk plans, grouped by owner."""
+        """A manager sees the stale and at-risk plans."""
         self.start_tour("/odoo", "kam_plans_to_watch_tour", login="admin")
