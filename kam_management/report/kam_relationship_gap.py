@@ -32,70 +32,64 @@ class KamRelationshipGap(models.Model):
             gap.display_name = f"{label}: {gap.detail}" if gap.detail else label
 
     def init(self):
+        # One row per gap of an account in a company where it is a key account
+        # (kam_is_key_account holds one flag per company). Each account's map is
+        # summed up once, in a LATERAL subquery, so that reading the gaps of one
+        # account (its form) only looks at that account; the id is derived from
+        # (account, company, gap), so it stays the same between reads.
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
+        self.env.execute_query(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %(view)s AS
-                WITH accounts AS (
-                    SELECT account.id, account.kam_user_id, account.company_id
-                      FROM res_partner account
-                     WHERE account.id = account.commercial_partner_id
-                       AND account.active
-                       AND EXISTS (SELECT 1 FROM jsonb_each_text(account.kam_is_key_account) flag
-                                    WHERE flag.value = 'true')
-                ),
-                people AS (
-                    SELECT stakeholder.*, contact.name AS person,
-                           stakeholder.next_contact_date >= CURRENT_DATE AS live,
-                           EXISTS (
-                               SELECT 1
-                                 FROM kam_stakeholder_kam_stakeholder_role_rel rel
-                                 JOIN ir_model_data role_xmlid
-                                   ON role_xmlid.res_id = rel.kam_stakeholder_role_id
-                                  AND role_xmlid.model = 'kam.stakeholder.role'
-                                  AND role_xmlid.module = 'kam_management'
-                                  AND role_xmlid.name = 'stakeholder_role_decision_maker'
-                                WHERE rel.kam_stakeholder_id = stakeholder.id
-                           ) AS decides
-                      FROM kam_stakeholder stakeholder
-                      JOIN res_partner contact ON contact.id = stakeholder.contact_id
-                     WHERE stakeholder.active
-                ),
-                gaps AS (
-                    SELECT accounts.id AS account_id, 'no_decision_maker' AS gap, NULL AS detail
-                      FROM accounts
-                     WHERE NOT EXISTS (SELECT 1 FROM people
-                                        WHERE people.account_id = accounts.id AND people.decides)
-                    UNION ALL
-                    SELECT people.account_id, 'decision_maker_overdue',
+                SELECT account.id::bigint * 1000000 + flag.key::bigint * 4 + gap.ordinal AS id,
+                       account.id AS account_id, account.kam_user_id,
+                       flag.key::integer AS company_id, gap.gap, gap.detail
+                  FROM res_partner account
+                  JOIN LATERAL jsonb_each_text(account.kam_is_key_account) flag
+                    ON flag.value = 'true'
+                 CROSS JOIN LATERAL (
+                    SELECT COALESCE(BOOL_OR(people.decides), FALSE) AS has_decision_maker,
+                           COUNT(*) FILTER (WHERE people.live) AS live_count,
                            string_agg(people.person, ', ' ORDER BY people.person)
-                      FROM people
-                      JOIN accounts ON accounts.id = people.account_id
-                     WHERE people.decides AND NOT people.live
-                  GROUP BY people.account_id
-                    UNION ALL
-                    SELECT accounts.id, 'single_threaded', NULL
-                      FROM accounts
-                     WHERE (SELECT COUNT(*) FROM people
-                             WHERE people.account_id = accounts.id AND people.live) < 2
-                    UNION ALL
-                    SELECT people.account_id, 'unbalanced_opponent',
+                               FILTER (WHERE people.decides AND NOT people.live)
+                               AS overdue_decision_makers,
                            string_agg(people.person, ', ' ORDER BY people.person)
-                      FROM people
-                      JOIN accounts ON accounts.id = people.account_id
-                     WHERE people.attitude = 'opponent' AND people.influence = 'high'
-                       AND NOT EXISTS (SELECT 1 FROM people supporter
-                                        WHERE supporter.account_id = people.account_id
-                                          AND supporter.attitude = 'supporter'
-                                          AND supporter.influence = 'high')
-                  GROUP BY people.account_id
-                )
-                SELECT ROW_NUMBER() OVER (ORDER BY gaps.account_id, gaps.gap) AS id,
-                       gaps.account_id, accounts.kam_user_id, accounts.company_id,
-                       gaps.gap, gaps.detail
-                  FROM gaps
-                  JOIN accounts ON accounts.id = gaps.account_id
+                               FILTER (WHERE people.attitude = 'opponent'
+                                         AND people.influence = 'high') AS strong_opponents,
+                           COALESCE(BOOL_OR(people.attitude = 'supporter'
+                                            AND people.influence = 'high'), FALSE)
+                               AS has_strong_supporter
+                      FROM (
+                        SELECT contact.name AS person, stakeholder.attitude,
+                               stakeholder.influence,
+                               stakeholder.next_contact_date >= CURRENT_DATE AS live,
+                               EXISTS (
+                                   SELECT 1
+                                     FROM kam_stakeholder_kam_stakeholder_role_rel rel
+                                     JOIN ir_model_data role_xmlid
+                                       ON role_xmlid.res_id = rel.kam_stakeholder_role_id
+                                      AND role_xmlid.model = 'kam.stakeholder.role'
+                                      AND role_xmlid.module = 'kam_management'
+                                      AND role_xmlid.name = 'stakeholder_role_decision_maker'
+                                    WHERE rel.kam_stakeholder_id = stakeholder.id
+                               ) AS decides
+                          FROM kam_stakeholder stakeholder
+                          JOIN res_partner contact ON contact.id = stakeholder.contact_id
+                         WHERE stakeholder.account_id = account.id AND stakeholder.active
+                      ) people
+                 ) map
+                 CROSS JOIN LATERAL (VALUES
+                    (0, 'no_decision_maker', NULL, NOT map.has_decision_maker),
+                    (1, 'decision_maker_overdue', map.overdue_decision_makers,
+                     map.overdue_decision_makers IS NOT NULL),
+                    (2, 'single_threaded', NULL, map.live_count < 2),
+                    (3, 'unbalanced_opponent', map.strong_opponents,
+                     map.strong_opponents IS NOT NULL AND NOT map.has_strong_supporter)
+                 ) AS gap (ordinal, gap, detail, applies)
+                 WHERE account.id = account.commercial_partner_id
+                   AND account.active
+                   AND gap.applies
                 """,
                 view=SQL.identifier(self._table),
             )
