@@ -52,13 +52,33 @@ class KamOpportunityContact(models.Model):
             person.stakeholder_id = by_key.get((person.account_id.id, person.contact_id.id))
 
     def action_add_to_account_map(self):
-        """Keep the person and their roles on the account, beyond this deal."""
+        """Keep the person and their roles on the account, beyond this deal.
+
+        A person archived from the map comes back, with the roles of this deal added.
+        """
+        stakeholder_model = self.env["kam.stakeholder"].with_context(active_test=False)
+        to_create = []
         for person in self.filtered(lambda p: p.account_id and not p.stakeholder_id):
-            self.env["kam.stakeholder"].create(
-                {
-                    "account_id": person.account_id.id,
-                    "contact_id": person.contact_id.id,
-                    "role_ids": [fields.Command.set(person.role_ids.ids)],
-                }
+            archived = stakeholder_model.search(
+                [
+                    ("account_id", "=", person.account_id.id),
+                    ("contact_id", "=", person.contact_id.id),
+                ]
             )
+            if archived:
+                archived.write(
+                    {
+                        "active": True,
+                        "role_ids": [fields.Command.link(role.id) for role in person.role_ids],
+                    }
+                )
+            else:
+                to_create.append(
+                    {
+                        "account_id": person.account_id.id,
+                        "contact_id": person.contact_id.id,
+                        "role_ids": [fields.Command.set(person.role_ids.ids)],
+                    }
+                )
+        stakeholder_model.create(to_create)
         self.invalidate_recordset(["stakeholder_id"])

@@ -47,6 +47,19 @@ class TestOpportunityStakeholders(KamCommon):
         self.assertEqual(new.stakeholder_id.role_ids, self.champion)
         self.assertEqual(self.account.kam_stakeholder_ids.contact_id, self.contact | buyer)
 
+    def test_a_person_archived_from_the_map_comes_back(self):
+        self.stakeholder.active = False
+        lead = self.lead.with_user(self.kam_user)
+        lead.kam_opportunity_contact_ids = [
+            (0, 0, {"contact_id": self.contact.id, "role_ids": [(6, 0, self.champion.ids)]}),
+        ]
+        person = lead.kam_opportunity_contact_ids
+        self.assertFalse(person.stakeholder_id)
+        person.action_add_to_account_map()
+        self.assertEqual(person.stakeholder_id, self.stakeholder)
+        self.assertTrue(self.stakeholder.active)
+        self.assertIn(self.champion, self.stakeholder.role_ids)
+
     def test_sales_users_without_kam_rights_do_not_see_the_maps(self):
         with self.assertRaises(AccessError):
             self.env["kam.opportunity.contact"].with_user(self.salesman).search([])
