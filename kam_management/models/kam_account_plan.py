@@ -271,6 +271,8 @@ class KamAccountPlan(models.Model):
         return plans
 
     def write(self, vals):
+        if "state" in vals:  # the state machine holds for imports and the API too
+            self.filtered(lambda plan: plan.state != vals["state"])._check_transition(vals["state"])
         # what the nightly refresh writes (context kam_measure) is not a change by a person
         if not self.env.context.get("kam_measure"):
             vals = {"last_change_date": fields.Datetime.now(), "is_stale": False, **vals}
@@ -292,6 +294,11 @@ class KamAccountPlan(models.Model):
     # State machine
     # ------------------------------------------------------------------
     def _move_to(self, state):
+        self._check_transition(state)
+        self.write({"state": state})
+
+    def _check_transition(self, state):
+        """Refuse a state that the plan cannot reach from its current one."""
         labels = dict(self._fields["state"]._description_selection(self.env))
         for plan in self:
             if state not in TRANSITIONS[plan.state]:
@@ -303,7 +310,6 @@ class KamAccountPlan(models.Model):
                         target=labels[state],
                     )
                 )
-        self.write({"state": state})
 
     def action_activate(self):
         self._move_to("active")

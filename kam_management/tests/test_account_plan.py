@@ -185,6 +185,14 @@ class TestAccountPlan(KamCommon):
         with self.assertRaisesRegex(ValidationError, "must fall within the plan period"):
             plan.write({"date_end": "2026-06-30"})
 
+    def test_the_state_machine_holds_for_direct_writes(self):
+        plan = self._plan()
+        with self.assertRaisesRegex(UserError, "cannot become"):
+            plan.write({"state": "closed"})
+        self.assertEqual(plan.state, "draft")
+        plan.write({"state": "active"})
+        self.assertEqual(plan.state, "active")
+
     def test_draft_plans_get_no_review(self):
         plan = self._plan(review_cadence="monthly")
         self.env["kam.account.plan"]._cron_keep_plans_alive()
