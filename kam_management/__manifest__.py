@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Identify the customers that carry the business and manage them: "
     "KAM, strategic accounts, tiers",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "author": "kam_management contributors",
     "license": "LGPL-3",

@@ -14,6 +14,8 @@ class KamAccountFigure(models.Model):
     """
 
     _name = "kam.account.figure"
+    _inherit = ["kam.account.managed.mixin"]
+    _kam_account_field = "partner_id"
     _description = "Revenue ranking of a customer"
     _order = "company_id, rank"
     _rec_name = "partner_id"
@@ -25,7 +27,6 @@ class KamAccountFigure(models.Model):
         "res.partner", string="Account", required=True, readonly=True, index=True,
         ondelete="cascade",
     )  # fmt: skip
-    kam_user_id = fields.Many2one(related="partner_id.kam_user_id", string="Key Account Manager")
     revenue = fields.Monetary(currency_field="currency_id", readonly=True, aggregator="sum")
     share = fields.Float(string="Share (%)", digits=(16, 2), readonly=True, aggregator="sum")
     cumulative_share = fields.Float(

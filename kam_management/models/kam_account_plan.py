@@ -36,7 +36,12 @@ class KamAccountPlan(models.Model):
     """The plan of a key account for a period, measured against real sales."""
 
     _name = "kam.account.plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "kam.account.managed.mixin",
+        "kam.nightly.mixin",
+    ]
     _description = "Account Plan"
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -69,8 +74,9 @@ class KamAccountPlan(models.Model):
         store=True,
         readonly=False,
         tracking=True,
-        domain="[('share', '=', False)]",
-        help="Who keeps this plan alive: by default the KAM of the account.",
+        domain=lambda self: self.env["res.partner"]._kam_user_domain(),
+        help="Who keeps this plan alive: by default the KAM of the account. Only KAMs "
+        "can own a plan: the owner receives its review activities.",
     )
     date_start = fields.Date(string="Start", required=True, tracking=True)
     date_end = fields.Date(string="End", required=True, tracking=True)
@@ -183,10 +189,10 @@ class KamAccountPlan(models.Model):
                 "%(account)s plan %(period)s", account=plan.account_id.name, period=period
             )
 
-    @api.depends("account_id")
+    @api.depends("account_id", "company_id")
     def _compute_user_id(self):
         for plan in self:
-            plan.user_id = plan.account_id.kam_user_id or plan.user_id or self.env.user
+            plan.user_id = plan.kam_user_id or plan.user_id or self.env.user
 
     @api.depends("revenue_actual", "revenue_target")
     def _compute_revenue_progress(self):
@@ -213,6 +219,30 @@ class KamAccountPlan(models.Model):
     def _group_expand_states(self, states, domain):
         return [key for key, _label in PLAN_STATES]
 
+    @api.constrains("revenue_target")
+    def _check_revenue_target(self):
+        for plan in self:
+            if plan.revenue_target < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The revenue target of %(plan)s cannot be negative.",
+                        plan=plan.display_name,
+                    )
+                )
+
+    @api.constrains("user_id")
+    def _check_owner_is_kam(self):
+        for plan in self.filtered("user_id"):
+            if not plan.user_id._kam_is_kam():
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot own the plan %(plan)s: only users of the group "
+                        "“Key Account Management / User” can own account plans.",
+                        user=plan.user_id.name,
+                        plan=plan.display_name,
+                    )
+                )
+
     @api.constrains("date_start", "date_end")
     def _check_period(self):
         for plan in self:
@@ -230,10 +260,11 @@ class KamAccountPlan(models.Model):
             )
         )
 
-    @api.constrains("account_id", "date_start", "date_end", "state", "company_id")
+    @api.constrains("account_id", "date_start", "date_end", "state", "company_id", "active")
     def _check_no_overlap(self):
         for plan in self.filtered(lambda plan: plan.state in LIVE_STATES):
-            overlapping = self.search(
+            # an archived plan still holds its period: unarchiving it must not overlap
+            overlapping = self.with_context(active_test=False).search(
                 [
                     ("id", "!=", plan.id),
                     ("account_id", "=", plan.account_id.id),
@@ -261,6 +292,16 @@ class KamAccountPlan(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state", "draft") != "draft":
+                self._check_known_state(vals["state"])
+                raise UserError(
+                    self.env._(
+                        "A new plan starts as a draft: create it, then activate it. "
+                        "Its state cannot be set to “%(state)s” on creation.",
+                        state=self._state_labels()[vals["state"]],
+                    )
+                )
         plans = super().create(vals_list)
         for plan in plans:
             if not plan.next_review_date:
@@ -277,9 +318,25 @@ class KamAccountPlan(models.Model):
         if not self.env.context.get("kam_measure"):
             vals = {"last_change_date": fields.Datetime.now(), "is_stale": False, **vals}
         result = super().write(vals)
+        if not self.env.su and {"account_id", "company_id"} & vals.keys():
+            # rules are checked before a write: moving a plan is allowed only to an
+            # account where the user could have created it
+            self.check_access("create")
         if {"account_id", "date_start", "date_end", "company_id"} & set(vals):
             self._refresh_measures()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        for plan in self.filtered(lambda plan: plan.state != "draft"):
+            raise UserError(
+                self.env._(
+                    "The plan %(plan)s is %(state)s: only draft plans can be deleted. "
+                    "Cancel or archive it instead.",
+                    plan=plan.display_name,
+                    state=self._state_labels()[plan.state],
+                )
+            )
 
     def _touch(self):
         """A person changed something in the plan (its objectives, say)."""
@@ -297,9 +354,26 @@ class KamAccountPlan(models.Model):
         self._check_transition(state)
         self.write({"state": state})
 
+    @api.model
+    def _state_labels(self):
+        return dict(self._fields["state"]._description_selection(self.env))
+
+    @api.model
+    def _check_known_state(self, state):
+        labels = self._state_labels()
+        if state not in labels:
+            raise UserError(
+                self.env._(
+                    "“%(state)s” is not a state of an account plan. A plan is one of: %(states)s.",
+                    state=state,
+                    states=", ".join(labels.values()),
+                )
+            )
+
     def _check_transition(self, state):
         """Refuse a state that the plan cannot reach from its current one."""
-        labels = dict(self._fields["state"]._description_selection(self.env))
+        self._check_known_state(state)
+        labels = self._state_labels()
         for plan in self:
             if state not in TRANSITIONS[plan.state]:
                 raise UserError(
@@ -422,6 +496,8 @@ class KamAccountPlan(models.Model):
         The account and the company come from each plan; ``query(company, periods)``
         returns (key, figure) rows for the periods of one company, given as a table.
         """
+        # the figures are read in SQL: what the ORM still holds must be written first
+        self.env.flush_all()
         by_company = defaultdict(list)
         for key, plan, date_from, date_to, category in periods:
             by_company[plan.company_id].append(
@@ -561,31 +637,43 @@ class KamAccountPlan(models.Model):
     @api.model
     def _cron_keep_plans_alive(self, batch_size=200):
         """Every night: update the figures, give due reviews, flag stale plans."""
-        plans = self.search([("state", "in", LIVE_STATES)])
-        for start in range(0, len(plans), batch_size):
-            batch = plans[start : start + batch_size]
-            batch._refresh_measures()
-            batch._schedule_due_reviews()
-            batch._mark_stale()
-            self.env["ir.cron"]._notify_progress(
-                done=start + len(batch), remaining=len(plans) - start - len(batch)
-            )
+        self._nightly_run_batch([("state", "in", LIVE_STATES)], batch_size)
+
+    def _nightly_process(self):
+        self._refresh_measures()
+        self._schedule_due_reviews()
+        self._mark_stale()
+
+    def _review_recipient(self):
+        """Who gets the review: the owner, else the account's KAM, else a KAM manager
+        of the company; only someone who may open the plan and mark it reviewed."""
+        self.ensure_one()
+        managers = self.env.ref("kam_management.group_kam_manager").users.filtered(
+            lambda user: self.company_id in user.company_ids
+        )
+        for user in (self.user_id, self.kam_user_id, *managers):
+            if user and user._kam_is_kam():
+                return user
+        return self.env["res.users"]
 
     def _schedule_due_reviews(self):
-        today = fields.Date.context_today(self)
         review_type = self.env.ref("kam_management.mail_activity_type_plan_review")
-        for plan in self.filtered(
-            lambda plan: plan.next_review_date and plan.next_review_date <= today
-        ):
+        for plan in self:
+            recipient = plan._review_recipient()
+            # the recipient's day and language, not those of whoever runs the job
+            plan_for_recipient = plan.with_context(lang=recipient.lang, tz=recipient.tz)
+            today = fields.Date.context_today(plan_for_recipient)
+            if not (recipient and plan.next_review_date and plan.next_review_date <= today):
+                continue
             if plan.activity_ids.filtered(
                 lambda activity: activity.activity_type_id == review_type
             ):
                 continue
-            plan.activity_schedule(
+            plan_for_recipient.activity_schedule(
                 "kam_management.mail_activity_type_plan_review",
                 date_deadline=plan.next_review_date,
-                user_id=(plan.user_id or plan.account_id.kam_user_id or self.env.user).id,
-                note=self.env._(
+                user_id=recipient.id,
+                note=plan_for_recipient.env._(
                     "Review the plan with the account team: objectives, actuals against "
                     "targets, value proposition and next actions. Mark the review finished "
                     "on the plan."

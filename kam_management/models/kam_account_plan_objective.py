@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 METRICS = [
     ("revenue", "Revenue"),
@@ -143,13 +143,13 @@ class KamAccountPlanObjective(models.Model):
 
     @api.constrains("metric", "target")
     def _check_target(self):
-        for objective in self:
-            if objective.metric in ("revenue", "order_count", "category_revenue") and (
-                objective.target < 0
-            ):
+        # growth may aim at 0 % or less (hold revenue, limit a decline); any other
+        # target at zero would be reached before anything happened
+        for objective in self.filtered(lambda objective: objective.metric != "revenue_growth"):
+            if objective.target <= 0:
                 raise ValidationError(
                     self.env._(
-                        "The target of “%(objective)s” cannot be negative.",
+                        "The target of “%(objective)s” must be above zero.",
                         objective=objective.name,
                     )
                 )
@@ -182,12 +182,30 @@ class KamAccountPlanObjective(models.Model):
                         target=target_text,
                     )
                 )
+        if not self.env.su and "plan_id" in vals:
+            # rules are checked before a write: moving an objective is allowed only
+            # to a plan where the user could have created it
+            self.check_access("create")
         if {"metric", "product_category_id", "plan_id"} & set(vals):
             self._refresh_actual()
         elif {"deadline", "is_done", "target", "actual"} & set(vals):
             self._refresh_status()
         self.plan_id._touch()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_in_draft_plans(self):
+        labels = self.env["kam.account.plan"]._state_labels()
+        for objective in self.filtered(lambda objective: objective.plan_id.state != "draft"):
+            raise UserError(
+                self.env._(
+                    "The plan %(plan)s is %(state)s: its objectives are part of its record "
+                    "and cannot be deleted. Close the objective as done or change its "
+                    "target instead; objectives can be deleted while the plan is a draft.",
+                    plan=objective.plan_id.display_name,
+                    state=labels[objective.plan_id.state],
+                )
+            )
 
     def unlink(self):
         plans = self.plan_id
@@ -201,7 +219,6 @@ class KamAccountPlanObjective(models.Model):
     def _refresh_actual(self):
         """Measure the automatic metrics, then the status of every objective."""
         plan_model = self.env["kam.account.plan"]
-        today = fields.Date.context_today(self)
         measured = self.filtered(lambda objective: objective.metric != "manual")
         revenue_periods, order_periods = [], []
         for objective in measured:
@@ -215,6 +232,7 @@ class KamAccountPlanObjective(models.Model):
                 order_periods.append(period)
             elif objective.metric == "revenue_growth":
                 # the measured span so far, against the span of equal length just before
+                today = plan.company_id._kam_today()
                 end = min(plan.date_end, max(today, plan.date_start))
                 length = end - plan.date_start
                 previous_end = plan.date_start - timedelta(days=1)
@@ -242,17 +260,23 @@ class KamAccountPlanObjective(models.Model):
         self._refresh_status()
 
     def _refresh_status(self):
-        today = fields.Date.context_today(self)
         for objective in self.with_context(kam_measure=True):
-            status = objective._status_on(today)
+            status = objective._status_on(objective.company_id._kam_today())
             if objective.status != status:
                 objective.status = status
 
     def _status_on(self, today):
         self.ensure_one()
+        deadline = self.deadline or self.plan_id.date_end
+        if self.target <= 0:
+            # a growth of at most zero is met or missed only when the period is over
+            if self.is_done or (deadline < today and self.actual >= self.target):
+                return "done"
+            if deadline < today:
+                return "late"
+            return "on_track" if self.actual >= self.target else "at_risk"
         if self.is_done or self.progress >= 100:
             return "done"
-        deadline = self.deadline or self.plan_id.date_end
         if deadline < today:
             return "late"
         start = self.plan_id.date_start

@@ -1,10 +1,14 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .res_partner import KAM_TIERS
 
 
 class KamConcentrationLine(models.Model):
     _name = "kam.concentration.line"
+    _inherit = ["kam.account.managed.mixin"]
+    _kam_account_field = "partner_id"
+    _kam_company_field = "run_id.company_id"
     _description = "Account in a revenue concentration computation"
     _order = "run_id desc, rank, id"
     _rec_name = "partner_id"
@@ -19,7 +23,6 @@ class KamConcentrationLine(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Datetime(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Account", required=True, index=True)
-    kam_user_id = fields.Many2one(related="partner_id.kam_user_id", string="Key Account Manager")
     revenue = fields.Monetary(currency_field="currency_id", aggregator="sum")
     share = fields.Float(string="Share (%)", digits=(16, 2), aggregator="sum")
     cumulative_share = fields.Float(string="Cumulative Share (%)", digits=(16, 2), aggregator="max")
@@ -30,3 +33,10 @@ class KamConcentrationLine(models.Model):
         [("entered", "Entered"), ("left", "Left"), ("stayed", "Stayed")],
         help="Whether the account entered or left the key-account set with this computation.",
     )
+
+    @api.model
+    def _kam_sql_account_and_company(self, alias):
+        return SQL.identifier(alias, "partner_id"), SQL(
+            "(SELECT company_id FROM kam_concentration_run WHERE id = %s)",
+            SQL.identifier(alias, "run_id"),
+        )

@@ -1,12 +1,14 @@
 import io
 import logging
+import time
 from datetime import timedelta
 
 import psycopg2
 from dateutil.relativedelta import relativedelta
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools.concentration import rank_accounts
@@ -16,6 +18,16 @@ _logger = logging.getLogger(__name__)
 
 # Two computations closer than this belong to the same nightly cycle.
 CYCLE = timedelta(hours=20)
+# Recompute Now computes in the web request when the previous computation of the
+# company took less than this; longer ones go to the scheduled action, so that
+# the request never meets the web worker's time limit (120 s by default).
+INLINE_SECONDS = 20
+# Namespace of the advisory lock that keeps one computation per company at a time.
+LOCK_NAMESPACE = 741_302
+
+
+class ComputationBusy(UserError):
+    """Another transaction is computing the same company right now."""
 
 
 class KamConcentrationRun(models.Model):
@@ -67,6 +79,12 @@ class KamConcentrationRun(models.Model):
         help="When nothing changed for the key accounts, the account lines are not copied "
         "again: they are those of this earlier computation.",
     )
+    duration = fields.Float(
+        string="Duration (s)",
+        digits=(16, 1),
+        readonly=True,
+        help="How long the computation took, in seconds.",
+    )
     entered_count = fields.Integer(string="Entered", readonly=True)
     left_count = fields.Integer(string="Left", readonly=True)
     entered_partner_ids = fields.Many2many(
@@ -96,15 +114,45 @@ class KamConcentrationRun(models.Model):
     # Entry points
     # ------------------------------------------------------------------
     def action_recompute(self):
-        """Button of KAM managers: compute the selected companies now."""
+        """Button of KAM managers: compute the selected companies now.
+
+        A company whose last computation was long is queued to the scheduled
+        action instead, and the manager is told so.
+        """
         if not self.env.user.has_group("kam_management.group_kam_manager"):
             raise AccessError(
                 self.env._("Only Key Account Managers can recompute the revenue concentration.")
             )
-        runs = self.sudo()._compute_for_companies(self.env.companies)
+        run_model = self.sudo()
+        runs, queued = run_model.browse(), self.env["res.company"]
+        for company in self.env.companies:
+            last = run_model.search([("company_id", "=", company.id)], limit=1)
+            if last.duration > INLINE_SECONDS:
+                queued |= company
+            else:
+                runs |= run_model._compute_for_company(company)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "kam_management.kam_concentration_run_action"
         )
+        if queued:
+            queued.sudo().kam_concentration_requested = True
+            self.env.ref("kam_management.ir_cron_kam_concentration").sudo()._trigger()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "sticky": True,
+                    "title": self.env._("Computation queued"),
+                    "message": self.env._(
+                        "The revenue concentration of %(companies)s takes a while: it is "
+                        "computed in the background in the next minutes and appears in the "
+                        "Concentration History when done.",
+                        companies=", ".join(queued.mapped("name")),
+                    ),
+                    "next": action,
+                },
+            }
         if len(runs) == 1:
             action.update(res_id=runs.id, view_mode="form", views=[(False, "form")])
         return action
@@ -140,6 +188,9 @@ class KamConcentrationRun(models.Model):
         pending = self.env["res.company"].search(
             [
                 "|",
+                ("kam_concentration_requested", "=", True),
+                "&",
+                "|",
                 ("kam_last_concentration_date", "=", False),
                 ("kam_last_concentration_date", "<", cycle_start),
                 "|",
@@ -148,16 +199,28 @@ class KamConcentrationRun(models.Model):
             ],
             order="id",
         )
-        if not pending:
-            return
-        company = pending[0]
-        try:
-            with self.env.cr.savepoint():
-                self._compute_for_company(company)
-        except Exception:
-            _logger.exception("The revenue concentration of %s could not be computed", company.name)
-            company.sudo().kam_concentration_failed_date = fields.Datetime.now()
-        self.env["ir.cron"]._notify_progress(done=1, remaining=len(pending) - 1)
+        done = 0
+        for company in pending:
+            try:
+                with self.env.cr.savepoint():
+                    self._compute_for_company(company)
+            except (ComputationBusy, SerializationFailure):
+                # computed by somebody else right now (Recompute Now): nothing failed
+                _logger.info("The revenue concentration of %s is computed elsewhere", company.name)
+                continue
+            except Exception:
+                _logger.exception(
+                    "The revenue concentration of %s could not be computed", company.name
+                )
+                company.sudo().write(
+                    {
+                        "kam_concentration_failed_date": fields.Datetime.now(),
+                        "kam_concentration_requested": False,
+                    }
+                )
+            done = 1
+            break
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(pending) - done)
 
     @api.model
     def _compute_for_companies(self, companies):
@@ -171,7 +234,7 @@ class KamConcentrationRun(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _revenue_window(self, company):
-        date_to = fields.Date.context_today(self.with_company(company))
+        date_to = company._kam_today()
         date_from = date_to - relativedelta(months=company.kam_window_months) + timedelta(days=1)
         return date_from, date_to
 
@@ -236,7 +299,25 @@ class KamConcentrationRun(models.Model):
         )
 
     @api.model
+    def _lock_company(self, company):
+        """One computation per company at a time; the lock ends with the transaction."""
+        locked = self.env.execute_query(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", LOCK_NAMESPACE, company.id)
+        )[0][0]
+        if not locked:
+            raise ComputationBusy(
+                self.env._(
+                    "The revenue concentration of %(company)s is being computed right now "
+                    "(by the nightly job or another manager). Its result appears in the "
+                    "Concentration History in a few moments.",
+                    company=company.name,
+                )
+            )
+
+    @api.model
     def _compute_for_company(self, company):
+        started = time.monotonic()
+        self._lock_company(company)
         self.env.flush_all()
         date_from, date_to = self._revenue_window(company)
         rows = self.env.execute_query(self._revenue_query(company, date_from, date_to))
@@ -283,13 +364,16 @@ class KamConcentrationRun(models.Model):
         partners = self.env["res.partner"].browse(movers if previous else [])
         if movers or not previous:
             partners._kam_refresh_key_status(company)
-        company.sudo().kam_last_concentration_date = run.date
+        company.sudo().write(
+            {"kam_last_concentration_date": run.date, "kam_concentration_requested": False}
+        )
         if run.risk_exceeded and not previous.risk_exceeded:
             run._notify_risk()
         self._prune_lines(company)
         self.env.execute_query(
             SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key, kam_reclassified")
         )
+        run.duration = time.monotonic() - started
         return run
 
     @api.model
@@ -427,16 +511,16 @@ class KamConcentrationRun(models.Model):
                 company.id,
             )
         )
-        # the classification, on the accounts and on their contacts
+        # the classification, on the accounts (contacts read that of their account)
         key = str(company.id)
-        classification = {"kam_tier": "tier", "kam_is_key_by_revenue": "is_key"}
+        classification = {"kam_own_tier": "tier", "kam_own_is_key_by_revenue": "is_key"}
         self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner partner
                    SET %(assignments)s, write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
                   FROM kam_reclassified ranking
-                 WHERE partner.commercial_partner_id = ranking.partner_id
+                 WHERE partner.id = ranking.partner_id
                    AND (%(differs)s)
                 """,
                 assignments=self._jsonb_assignments(key, classification),
@@ -449,10 +533,10 @@ class KamConcentrationRun(models.Model):
                 SQL(
                     """
                     UPDATE res_partner partner
-                       SET kam_tier = partner.kam_tier - %(key)s,
-                           kam_is_key_by_revenue = partner.kam_is_key_by_revenue - %(key)s,
+                       SET kam_own_tier = partner.kam_own_tier - %(key)s,
+                           kam_own_is_key_by_revenue = partner.kam_own_is_key_by_revenue - %(key)s,
                            write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                     WHERE partner.commercial_partner_id = ANY(%(accounts)s)
+                     WHERE partner.id = ANY(%(accounts)s)
                     """,
                     key=key,
                     uid=self.env.uid,
@@ -463,6 +547,7 @@ class KamConcentrationRun(models.Model):
         self.env["res.partner"].invalidate_model(
             list(classification)
             + ["kam_revenue", "kam_revenue_share", "kam_cumulative_share", "kam_revenue_rank"]
+            + ["kam_tier", "kam_is_key_by_revenue"]
         )
         return updated[0][0] or inserted[0][0]
 
@@ -537,6 +622,20 @@ class KamConcentrationRun(models.Model):
         )
         run.invalidate_recordset(["line_ids"])
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_shown_detail(self):
+        """A later computation may show the account detail of this one."""
+        showing = self.search([("detail_run_id", "in", self.ids), ("id", "not in", self.ids)])
+        if showing:
+            raise UserError(
+                self.env._(
+                    "%(runs)s cannot be deleted: later computations (%(later)s) show its "
+                    "account detail. Delete them too, or keep it.",
+                    runs=", ".join(showing.detail_run_id.mapped("display_name")),
+                    later=", ".join(showing[:5].mapped("display_name")),
+                )
+            )
+
     def _notify_risk(self):
         """An activity for each KAM manager of the company, explaining the figure."""
         self.ensure_one()
@@ -574,6 +673,8 @@ class KamConcentrationRun(models.Model):
         recent computation shows (its ``detail_run_id`` may be an older one)."""
         if not company.kam_history_months:
             return
+        # the detail a new computation shows may still be in the ORM only
+        self.flush_model(["date", "company_id", "detail_run_id"])
         limit = fields.Datetime.now() - relativedelta(months=company.kam_history_months)
         self.env.execute_query(
             SQL(

@@ -1,4 +1,7 @@
+import functools
+
 from odoo import api, fields, models
+from odoo.osv import expression
 
 
 class KamOpportunityContact(models.Model):
@@ -38,6 +41,31 @@ class KamOpportunityContact(models.Model):
             "This person already has a role in this opportunity.",
         ),
     ]
+
+    # ------------------------------------------------------------------
+    # Access follows the opportunity: who cannot open a deal does not see who
+    # plays which role in it, and who cannot change it does not change them.
+    # ------------------------------------------------------------------
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        if not self.env.su:
+            readable_leads = self.env["crm.lead"].with_context(active_test=False)._search([])
+            domain = expression.AND([domain, [("lead_id", "in", readable_leads)]])
+        return super()._search(domain, *args, **kwargs)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if result or self.env.su or not self:
+            return result
+        leads = self.sudo().lead_id.with_env(self.env)
+        lead_operation = "read" if operation == "read" else "write"
+        forbidden_leads = leads - leads._filtered_access(lead_operation)
+        if not forbidden_leads:
+            return None
+        forbidden = self.sudo().filtered(lambda role: role.lead_id in forbidden_leads)
+        return forbidden.with_env(self.env), functools.partial(
+            self.env["ir.rule"]._make_access_error, lead_operation, forbidden_leads
+        )
 
     @api.depends("contact_id", "account_id")
     def _compute_stakeholder_id(self):

@@ -12,7 +12,12 @@ class KamStakeholder(models.Model):
     """A person inside a key account and our relationship with them."""
 
     _name = "kam.stakeholder"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "kam.account.managed.mixin",
+        "kam.nightly.mixin",
+    ]
     _description = "Stakeholder of a key account"
     _order = "account_id, influence_rank desc, id"
     _rec_name = "contact_id"
@@ -61,8 +66,10 @@ class KamStakeholder(models.Model):
         "res.users",
         string="Relationship Owner",
         default=lambda self: self.env.user,
+        domain=lambda self: self.env["res.partner"]._kam_user_domain(),
         tracking=True,
-        help="Who keeps this relationship alive on our side.",
+        help="Who keeps this relationship alive on our side: a KAM, who gets a to-do "
+        "when the contact falls overdue.",
     )
     reports_to_id = fields.Many2one(
         "kam.stakeholder",
@@ -211,20 +218,32 @@ class KamStakeholder(models.Model):
             if stakeholder.last_interaction_date != last.get(stakeholder.id):
                 stakeholder.last_interaction_date = last.get(stakeholder.id)
 
+    def _reminder_recipient(self):
+        """The relationship owner, else the account's KAM: someone who may open the
+        stakeholder and mark the to-do done."""
+        self.ensure_one()
+        for user in (self.owner_id, self.kam_user_id):
+            if user and user._kam_is_kam():
+                return user
+        return self.env["res.users"]
+
     def _notify_overdue(self):
         """A to-do for the relationship owner, once per overdue period."""
-        for stakeholder in self.filtered(lambda s: s.is_overdue and s.owner_id):
-            if stakeholder.overdue_activity_id:
+        for stakeholder in self.filtered("is_overdue"):
+            recipient = stakeholder._reminder_recipient()
+            if stakeholder.overdue_activity_id or not recipient:
                 continue
-            stakeholder.overdue_activity_id = stakeholder.activity_schedule(
+            # written in the recipient's language, not in that of the job's user
+            in_their_language = stakeholder.with_context(lang=recipient.lang)
+            stakeholder.overdue_activity_id = in_their_language.activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=stakeholder.owner_id.id,
-                summary=self.env._(
+                user_id=recipient.id,
+                summary=in_their_language.env._(
                     "Get in touch with %(person)s (%(account)s)",
                     person=stakeholder.contact_id.name,
                     account=stakeholder.account_id.name,
                 ),
-                note=self.env._(
+                note=in_their_language.env._(
                     "No interaction since %(date)s: the relationship should be refreshed "
                     "every %(days)s days.",
                     date=stakeholder.last_interaction_date or stakeholder.create_date.date(),
@@ -233,14 +252,61 @@ class KamStakeholder(models.Model):
             )
 
     @api.model
-    def _cron_refresh_relationships(self):
-        stakeholders = self.search([("active", "=", True)])
-        stakeholders._refresh_last_interaction()
+    def _cron_refresh_relationships(self, batch_size=500):
+        self._nightly_run_batch([("active", "=", True)], batch_size)
+
+    def _nightly_process(self):
+        self._refresh_last_interaction()
         # a contact made since the to-do: the next overdue period gets a new one
-        stakeholders.filtered(
+        self.filtered(
             lambda s: s.overdue_activity_id and not s.is_overdue
         ).overdue_activity_id = False
-        stakeholders._notify_overdue()
+        self._notify_overdue()
+
+    def _kam_merge_into(self, stakeholder):
+        """Fold these duplicates of a person into ``stakeholder`` (partner merge):
+        roles, notes, reporting lines, chatter and activities are kept."""
+        stakeholder.ensure_one()
+        notes = [note for note in (stakeholder.notes, *self.mapped("notes")) if note]
+        stakeholder.write(
+            {
+                "active": stakeholder.active or any(self.mapped("active")),
+                "role_ids": [fields.Command.link(role.id) for role in self.role_ids],
+                "notes": "".join(notes) or False,
+                "last_interaction_date": max(
+                    filter(None, (stakeholder | self).mapped("last_interaction_date")),
+                    default=False,
+                ),
+            }
+        )
+        # in SQL: during a merge, the people of the merged account are not moved yet
+        self.flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE kam_stakeholder
+                   SET reports_to_id = CASE WHEN id = %(kept)s THEN NULL ELSE %(kept)s END
+                 WHERE reports_to_id = ANY(%(merged)s)
+                """,
+                kept=stakeholder.id,
+                merged=self.ids,
+            )
+        )
+        self.invalidate_model(["reports_to_id"])
+        for model in ("mail.message", "mail.activity"):
+            self.env[model].sudo().search(
+                [("model" if model == "mail.message" else "res_model", "=", self._name),
+                 ("res_id", "in", self.ids)]
+            ).write({"res_id": stakeholder.id})  # fmt: skip
+        self.unlink()
+
+    def write(self, vals):
+        result = super().write(vals)
+        if not self.env.su and "account_id" in vals:
+            # rules are checked before a write: moving a person is allowed only to
+            # the map of an account where the user could have added them
+            self.check_access("create")
+        return result
 
     def action_refresh_last_interaction(self):
         self._refresh_last_interaction()

@@ -10,6 +10,11 @@ class KamStakeholderRole(models.Model):
     sequence = fields.Integer(default=10)
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
+    is_decision_maker = fields.Boolean(
+        string="Decides",
+        help="People with this role sign off the decision to buy: an account whose map "
+        "has nobody with such a role shows the gap “No decision maker identified”.",
+    )
 
     _sql_constraints = [
         ("name_unique", "UNIQUE(name)", "A buying role with this name already exists."),

@@ -67,6 +67,19 @@ class ResCompany(models.Model):
     kam_concentration_failed_date = fields.Datetime(
         string="Last Failed Concentration Computation", readonly=True, copy=False
     )
+    kam_concentration_requested = fields.Boolean(
+        string="Concentration Computation Requested",
+        readonly=True,
+        copy=False,
+        help="A KAM manager asked for a computation, which the scheduled action runs next.",
+    )
+
+    def _kam_today(self):
+        """Today where the company is: its own time zone, not that of whoever runs
+        the nightly job."""
+        self.ensure_one()
+        tz = self.partner_id.tz or self.env.context.get("tz")
+        return fields.Date.context_today(self.with_context(tz=tz))
 
     @api.constrains(
         "kam_window_months",

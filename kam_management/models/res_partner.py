@@ -14,45 +14,177 @@ KEY_REASONS = [
     ("both", "Revenue and strategic"),
     ("manual", "Manager decision"),
 ]
+KAM_USER = "kam_management.group_kam_user"
+SALES_USER = "sales_team.group_sale_salesman"
+
+# What a KAM manager decides about an account, per company.
+DECISION_FIELDS = (
+    "kam_own_user_id",
+    "kam_own_is_strategic",
+    "kam_own_strategic_reason",
+    "kam_own_strategic_review_date",
+    "kam_own_key_override",
+    "kam_own_key_override_reason",
+)
+# What follows from the revenue ranking and the decisions, per company.
+CLASSIFICATION_FIELDS = (
+    "kam_own_is_key_by_revenue",
+    "kam_own_tier",
+    "kam_own_is_key_account",
+    "kam_own_key_reason",
+)
+# The fields users edit, and the account's field each of them writes.
+EDITABLE_FIELDS = {
+    "kam_user_id": "kam_own_user_id",
+    "kam_is_strategic": "kam_own_is_strategic",
+    "kam_strategic_reason": "kam_own_strategic_reason",
+    "kam_strategic_review_date": "kam_own_strategic_review_date",
+    "kam_key_override": "kam_own_key_override",
+    "kam_key_override_reason": "kam_own_key_override_reason",
+    "kam_is_key_by_revenue": "kam_own_is_key_by_revenue",
+    "kam_tier": "kam_own_tier",
+}
 # Fields from which the key status of an account follows.
-KEY_STATUS_INPUTS = {"kam_is_strategic", "kam_key_override", "kam_is_key_by_revenue"}
+KEY_STATUS_INPUTS = {"kam_own_is_strategic", "kam_own_key_override", "kam_own_is_key_by_revenue"}
 
 
 class ResPartner(models.Model):
+    """Key-account decisions and classification, per company.
+
+    They are stored once, on the account (the commercial entity), in the
+    company-dependent ``kam_own_*`` fields. Everybody reads and edits them
+    through the ``kam_*`` fields, which show the values of the partner's
+    commercial entity: a contact never holds a copy, so attaching, detaching
+    or re-parenting a partner copies and wipes nothing.
+    """
+
     _inherit = "res.partner"
 
-    kam_user_id = fields.Many2one(
+    # ------------------------------------------------------------------
+    # Storage: the account's own values, per company (technical)
+    # ------------------------------------------------------------------
+    kam_own_user_id = fields.Many2one(
         "res.users",
+        string="Own Key Account Manager",
+        company_dependent=True,
+        groups=KAM_USER,
+        prefetch="kam",
+    )
+    kam_own_is_strategic = fields.Boolean(
+        string="Own Strategic Flag", company_dependent=True, groups=KAM_USER, prefetch="kam"
+    )
+    kam_own_strategic_reason = fields.Text(
+        string="Own Strategic Reason", company_dependent=True, groups=KAM_USER, prefetch="kam"
+    )
+    kam_own_strategic_review_date = fields.Date(
+        string="Own Strategic Review Date", company_dependent=True, groups=KAM_USER, prefetch="kam"
+    )
+    kam_own_key_override = fields.Selection(
+        [("key", "Force key account"), ("not_key", "Force not key")],
+        string="Own Manager Decision",
+        company_dependent=True,
+        groups=KAM_USER,
+        prefetch="kam",
+    )
+    kam_own_key_override_reason = fields.Text(
+        string="Own Decision Reason", company_dependent=True, groups=KAM_USER, prefetch="kam"
+    )
+    kam_own_is_key_by_revenue = fields.Boolean(
+        string="Own Key by Revenue", company_dependent=True, groups=KAM_USER, prefetch="kam"
+    )
+    kam_own_tier = fields.Selection(
+        KAM_TIERS, string="Own Tier", company_dependent=True, groups=KAM_USER, prefetch="kam"
+    )
+    kam_own_is_key_account = fields.Boolean(
+        string="Own Key Account Status", company_dependent=True, groups=SALES_USER, prefetch="kam"
+    )
+    kam_own_key_reason = fields.Selection(
+        KEY_REASONS,
+        string="Own Key Reason",
+        company_dependent=True,
+        groups=KAM_USER,
+        prefetch="kam",
+    )
+
+    # ------------------------------------------------------------------
+    # What users see and edit: the values of the commercial entity
+    # ------------------------------------------------------------------
+    kam_user_id = fields.Many2one(
+        related="commercial_partner_id.kam_own_user_id",
+        readonly=False,
         string="Key Account Manager",
         domain=lambda self: self._kam_user_domain(),
         tracking=True,
-        help="The person who manages this account. Only KAM managers may change it.",
+        groups=SALES_USER,
+        help="The person who manages this account in the current company. Only KAM "
+        "managers may change it.",
     )
     kam_is_strategic = fields.Boolean(
+        related="commercial_partner_id.kam_own_is_strategic",
+        readonly=False,
         string="Strategic Account",
         tracking=True,
+        groups=KAM_USER,
         help="Key for reasons other than revenue (image, market entry, partnership). "
         "Needs a reason and a review date. Only KAM managers may change it.",
     )
     kam_strategic_reason = fields.Text(
+        related="commercial_partner_id.kam_own_strategic_reason",
+        readonly=False,
         string="Strategic Reason",
+        groups=KAM_USER,
         help="Why this account matters beyond its revenue.",
     )
     kam_strategic_review_date = fields.Date(
+        related="commercial_partner_id.kam_own_strategic_review_date",
+        readonly=False,
         string="Strategic Review Date",
         tracking=True,
+        groups=KAM_USER,
         help="When the strategic status of this account must be reviewed.",
     )
     kam_key_override = fields.Selection(
-        [("key", "Force key account"), ("not_key", "Force not key")],
+        related="commercial_partner_id.kam_own_key_override",
+        readonly=False,
         string="Manager Decision",
         tracking=True,
+        groups=KAM_USER,
         help="A KAM manager's decision that wins over the revenue classification. "
         "The nightly computation never changes it.",
     )
     kam_key_override_reason = fields.Text(
+        related="commercial_partner_id.kam_own_key_override_reason",
+        readonly=False,
         string="Decision Reason",
+        groups=KAM_USER,
         help="Why the manager decided against the revenue classification.",
+    )
+    kam_is_key_by_revenue = fields.Boolean(
+        related="commercial_partner_id.kam_own_is_key_by_revenue",
+        readonly=False,
+        string="Key by Revenue",
+        groups=KAM_USER,
+        help="Among the customers that together make the key-account threshold of the "
+        "revenue (computed).",
+    )
+    kam_tier = fields.Selection(
+        related="commercial_partner_id.kam_own_tier",
+        readonly=False,
+        string="Tier",
+        groups=KAM_USER,
+        help="ABC classification by revenue: A is the key-account set, B the following "
+        "customers up to the tier B percentage, C the long tail (computed).",
+    )
+    kam_is_key_account = fields.Boolean(
+        related="commercial_partner_id.kam_own_is_key_account",
+        string="Key Account",
+        groups=SALES_USER,
+        help="Key by revenue or strategic, unless a KAM manager decided otherwise.",
+    )
+    kam_key_reason = fields.Selection(
+        related="commercial_partner_id.kam_own_key_reason",
+        string="Key Reason",
+        groups=KAM_USER,
     )
     # Figures of the revenue-concentration computation in the current company,
     # read from kam.account.figure (a customer shared by two companies can be key
@@ -61,122 +193,106 @@ class ResPartner(models.Model):
         string="Revenue in Window",
         compute="_compute_kam_figures",
         digits=(16, 2),
+        groups=KAM_USER,
         help="Revenue of the customer over the revenue window, in company currency.",
     )
     kam_revenue_share = fields.Float(
-        string="Revenue Share (%)", compute="_compute_kam_figures", digits=(16, 2)
+        string="Revenue Share (%)",
+        compute="_compute_kam_figures",
+        digits=(16, 2),
+        groups=KAM_USER,
     )
     kam_cumulative_share = fields.Float(
         string="Cumulative Share (%)",
         compute="_compute_kam_figures",
         digits=(16, 2),
+        groups=KAM_USER,
         help="Share of the revenue made by this customer and all larger ones.",
     )
     kam_revenue_rank = fields.Integer(
         string="Revenue Rank",
         compute="_compute_kam_figures",
+        groups=KAM_USER,
         help="1 is the customer with the largest revenue.",
-    )
-    kam_is_key_by_revenue = fields.Boolean(
-        string="Key by Revenue",
-        company_dependent=True,
-        readonly=True,
-        help="Among the customers that together make the key-account threshold of the "
-        "revenue (computed).",
-    )
-    kam_tier = fields.Selection(
-        KAM_TIERS,
-        string="Tier",
-        company_dependent=True,
-        readonly=True,
-        help="ABC classification by revenue: A is the key-account set, B the following "
-        "customers up to the tier B percentage, C the long tail (computed).",
-    )
-    kam_is_key_account = fields.Boolean(
-        string="Key Account",
-        company_dependent=True,
-        readonly=True,
-        help="Key by revenue or strategic, unless a KAM manager decided otherwise.",
-    )
-    kam_key_reason = fields.Selection(
-        KEY_REASONS,
-        string="Key Reason",
-        company_dependent=True,
-        readonly=True,
     )
     kam_stakeholder_ids = fields.One2many(
         "kam.stakeholder",
         "account_id",
         string="Stakeholders",
-        groups="kam_management.group_kam_user",
+        groups=KAM_USER,
     )
     kam_relationship_gap_ids = fields.One2many(
         "kam.relationship.gap",
         "account_id",
         string="Relationship Gaps",
-        groups="kam_management.group_kam_user",
+        groups=KAM_USER,
     )
     kam_plan_ids = fields.One2many(
         "kam.account.plan",
         "account_id",
         string="Account Plans",
-        groups="kam_management.group_kam_user",
+        groups=KAM_USER,
     )
     kam_plan_count = fields.Integer(
         string="Plan Count",
         compute="_compute_kam_current_plan",
-        groups="kam_management.group_kam_user",
+        groups=KAM_USER,
     )
     kam_current_plan_id = fields.Many2one(
         "kam.account.plan",
         string="Current Plan",
         compute="_compute_kam_current_plan",
-        groups="kam_management.group_kam_user",
+        groups=KAM_USER,
         help="The active plan of the account today, or else its latest plan.",
     )
     kam_concentration_date = fields.Datetime(
         string="Last Computed",
         compute="_compute_kam_concentration_date",
+        groups=KAM_USER,
         help="When the revenue figures of this company were last computed.",
     )
     kam_user_can_manage = fields.Boolean(
         string="Can Manage Key Account",
         compute="_compute_kam_user_can_manage",
+        groups=KAM_USER,
         help="Technical: whether the current user may change the key-account settings.",
     )
 
     @api.model
     def _kam_user_domain(self):
-        group = self.env.ref("kam_management.group_kam_user", raise_if_not_found=False)
+        group = self.env.ref(KAM_USER, raise_if_not_found=False)
         return [("share", "=", False)] + ([("groups_id", "in", group.ids)] if group else [])
 
     @api.model
-    def _commercial_fields(self):
-        # contacts show the classification of their account, which the revenue
-        # computation keeps in line for them too
-        return super()._commercial_fields() + self._kam_protected_fields()
-
-    @api.model
-    def _kam_contact_fields(self):
-        """Classification written by the revenue computation on accounts and contacts."""
-        return ["kam_is_key_by_revenue", "kam_tier", "kam_is_key_account", "kam_key_reason"]
-
-    @api.model
     def _kam_protected_fields(self):
-        """Manager decisions, and what the revenue computation writes."""
-        return self._kam_manager_fields() + self._kam_contact_fields()
+        """Fields only a KAM manager may change: decisions, and what the revenue
+        computation writes."""
+        return DECISION_FIELDS + CLASSIFICATION_FIELDS
+
+    # A non-stored related field is searched, grouped and sorted by through its
+    # (sudo) target, which skips its own groups: they are checked here.
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        self._kam_check_related_access([fname])
+        return super()._field_to_sql(alias, fname, query, flush)
 
     @api.model
-    def _kam_manager_fields(self):
-        """Fields of an account that only a KAM manager may change."""
-        return [
-            "kam_user_id",
-            "kam_is_strategic",
-            "kam_strategic_reason",
-            "kam_strategic_review_date",
-            "kam_key_override",
-            "kam_key_override_reason",
+    def _search(self, domain, *args, **kwargs):
+        self._kam_check_related_access(
+            leaf[0].split(".", 1)[0]
+            for leaf in domain
+            if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str)
+        )
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model
+    def _kam_check_related_access(self, fnames):
+        restricted = [
+            fname
+            for fname in fnames
+            if fname.startswith("kam_") and fname in self._fields and self._fields[fname].related
         ]
+        if restricted and not self.env.su:
+            self.check_field_access_rights("read", restricted)
 
     @api.depends_context("company")
     def _compute_kam_figures(self):
@@ -210,11 +326,14 @@ class ResPartner(models.Model):
     def _kam_is_manager(self):
         return self.env.su or self.env.user.has_group("kam_management.group_kam_manager")
 
-    @api.constrains("kam_is_strategic", "kam_strategic_reason", "kam_strategic_review_date")
+    @api.constrains(
+        "kam_own_is_strategic", "kam_own_strategic_reason", "kam_own_strategic_review_date"
+    )
     def _check_kam_strategic_details(self):
-        for partner in self:
-            if partner.kam_is_strategic and not (
-                (partner.kam_strategic_reason or "").strip() and partner.kam_strategic_review_date
+        for partner in self.sudo():
+            if partner.kam_own_is_strategic and not (
+                (partner.kam_own_strategic_reason or "").strip()
+                and partner.kam_own_strategic_review_date
             ):
                 raise ValidationError(
                     self.env._(
@@ -224,10 +343,12 @@ class ResPartner(models.Model):
                     )
                 )
 
-    @api.constrains("kam_key_override", "kam_key_override_reason")
+    @api.constrains("kam_own_key_override", "kam_own_key_override_reason")
     def _check_kam_key_override_reason(self):
-        for partner in self:
-            if partner.kam_key_override and not (partner.kam_key_override_reason or "").strip():
+        for partner in self.sudo():
+            if partner.kam_own_key_override and not (
+                (partner.kam_own_key_override_reason or "").strip()
+            ):
                 raise ValidationError(
                     self.env._(
                         "Say why %(account)s is forced in or out of the key accounts: the "
@@ -236,59 +357,102 @@ class ResPartner(models.Model):
                     )
                 )
 
-    @api.constrains("kam_user_id")
+    @api.constrains("kam_own_user_id")
     def _check_kam_user_is_kam(self):
-        kam_group = self.env.ref("kam_management.group_kam_user")
-        for partner in self.filtered("kam_user_id"):
-            if kam_group not in partner.kam_user_id.sudo().groups_id:
+        """Checked when somebody assigns a KAM, never when a contact is synced."""
+        company = self.env.company
+        for partner in self.sudo().filtered("kam_own_user_id"):
+            kam = partner.kam_own_user_id
+            if not kam._kam_is_kam():
                 raise ValidationError(
                     self.env._(
                         "%(user)s cannot manage %(account)s: only users of the group "
                         "“Key Account Management / User” can be Key Account Managers.",
-                        user=partner.kam_user_id.name,
+                        user=kam.name,
                         account=partner.display_name,
+                    )
+                )
+            if company not in kam.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot manage %(account)s in %(company)s: they have no "
+                        "access to that company.",
+                        user=kam.name,
+                        account=partner.display_name,
+                        company=company.name,
                     )
                 )
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self.browse()._kam_check_manager_fields(vals)
+        if not self._kam_is_manager():
+            for vals in vals_list:
+                self.browse()._kam_check_manager_fields(vals)
+        vals_list = [dict(vals) for vals in vals_list]
+        account_values = [self._kam_pop_account_values(vals) for vals in vals_list]
         partners = super().create(vals_list)
+        for partner, values in zip(partners, account_values, strict=True):
+            if values:
+                partner.commercial_partner_id.write(values)
         if any(KEY_STATUS_INPUTS & vals.keys() for vals in vals_list):
             partners._kam_refresh_key_status()
         return partners
 
     def write(self, vals):
         self._kam_check_manager_fields(vals)
+        vals = dict(vals)
+        account_values = self._kam_pop_account_values(vals)
+        reparenting = {"parent_id", "is_company"} & vals.keys()
+        commercial_before = (
+            {partner: partner.commercial_partner_id for partner in self} if reparenting else {}
+        )
         result = super().write(vals)
         if KEY_STATUS_INPUTS & vals.keys():
             self._kam_refresh_key_status()
+        if reparenting:
+            moved = self.filtered(
+                lambda partner: partner.commercial_partner_id != commercial_before[partner]
+            )
+            moved._kam_follow_commercial_entity()
+        if account_values:
+            self.commercial_partner_id.write(account_values)
         return result
+
+    @api.model
+    def _kam_pop_account_values(self, vals):
+        """Take the ``kam_*`` values out of ``vals``, as values of the account's own
+        fields: written together in one write on the account (a strategic flag and
+        its reason are checked together), not one related field at a time."""
+        return {
+            EDITABLE_FIELDS[fname]: vals.pop(fname)
+            for fname in list(vals)
+            if fname in EDITABLE_FIELDS
+        }
 
     def _kam_check_manager_fields(self, vals):
         """Refuse a change of a manager-only field by someone who is not a KAM manager.
 
         ``self`` holds the partners being written (empty for a creation). Writing
-        the value the account already has is not a change: contacts receive their
-        company's values this way, and forms may send unchanged values.
+        the value a partner already has is not a change (forms may send unchanged
+        values). The ``kam_*`` fields a user edits write these fields on the
+        commercial entity, which comes back here.
         """
         changed = vals.keys() & set(self._kam_protected_fields())
         if not changed or self._kam_is_manager():
             return
-        for partner in self or [self]:
-            account = partner.commercial_partner_id
+        for partner in self.sudo() or [self.sudo()]:
             for fname in changed:
                 field = self._fields[fname]
                 new_value = field.convert_to_cache(vals[fname], partner)
-                current_value = field.convert_to_cache(account[fname], account)
+                current_value = field.convert_to_cache(partner[fname], partner)
                 if (new_value or False) == (current_value or False):
                     continue
+                public_field = self._fields[fname.replace("kam_own_", "kam_")]
                 raise AccessError(
                     self.env._(
                         "Only Key Account Managers can change the %(field)s of an account. "
                         "Ask a KAM manager to change it for %(account)s.",
-                        field=field._description_string(self.env),
+                        field=public_field._description_string(self.env),
                         account=partner.display_name or self.env._("a new account"),
                     )
                 )
@@ -351,15 +515,66 @@ class ResPartner(models.Model):
                     }
                 )
 
-    def _kam_refresh_key_status(self, companies=None):
-        """Bring the key status of partners in line with what it follows from.
+    # ------------------------------------------------------------------
+    # Classification: what follows from the figures and decisions
+    # ------------------------------------------------------------------
+    def _kam_follow_commercial_entity(self):
+        """Partners that became a contact, or an account of their own.
 
-        A partner is a key account of a company when a KAM manager forced it, or,
+        A contact holds no classification (it shows its account's); a partner
+        that became an account is classified from its own revenue figures and
+        its own decisions, never from those of the account it left.
+        """
+        self.env.flush_all()
+        contacts = self.filtered(lambda partner: partner != partner.commercial_partner_id)
+        accounts = self - contacts
+        if contacts:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE res_partner SET %s WHERE id = ANY(%s)",
+                    SQL(", ").join(
+                        SQL("%s = NULL", SQL.identifier(fname)) for fname in CLASSIFICATION_FIELDS
+                    ),
+                    contacts.ids,
+                )
+            )
+        if accounts:
+            accounts._kam_reclassify_from_figures()
+        self.invalidate_recordset(CLASSIFICATION_FIELDS)
+        self.modified(CLASSIFICATION_FIELDS)
+        accounts._kam_refresh_key_status()
+
+    def _kam_reclassify_from_figures(self):
+        """Tier and key-by-revenue of accounts from their own ranking rows."""
+        self.env["kam.account.figure"].flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET kam_own_tier = figures.tiers, kam_own_is_key_by_revenue = figures.keys
+                  FROM (SELECT account.id,
+                               jsonb_object_agg(figure.company_id::text, figure.tier)
+                                   FILTER (WHERE figure.id IS NOT NULL) AS tiers,
+                               jsonb_object_agg(figure.company_id::text, figure.is_key)
+                                   FILTER (WHERE figure.id IS NOT NULL) AS keys
+                          FROM res_partner account
+                     LEFT JOIN kam_account_figure figure ON figure.partner_id = account.id
+                         WHERE account.id = ANY(%s)
+                      GROUP BY account.id) figures
+                 WHERE partner.id = figures.id
+                """,
+                self.ids,
+            )
+        )
+
+    def _kam_refresh_key_status(self, companies=None):
+        """Bring the key status of accounts in line with what it follows from.
+
+        An account is a key account of a company when a KAM manager forced it, or,
         without such a decision, when it is strategic or key by revenue in that
-        company. Contacts get the status of their commercial partner. Works on
-        ``self`` and their contacts, or on every partner when called on an empty
-        recordset by the concentration computation. Returns the partners whose
-        status changed.
+        company. Works on the commercial entities of ``self``, or on every account
+        when called on an empty recordset by the concentration computation.
+        Returns the accounts whose status changed.
         """
         partner_model = self.env["res.partner"]
         partner_model.flush_model()
@@ -368,56 +583,55 @@ class ResPartner(models.Model):
         all_companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
         for company in companies or all_companies:
             key = str(company.id)
-            key_by_revenue = SQL(
-                "COALESCE((account.kam_is_key_by_revenue ->> %s)::boolean, FALSE)", key
+            by_revenue = SQL(
+                "COALESCE((account.kam_own_is_key_by_revenue ->> %s)::boolean, FALSE)", key
             )
-            where = (
-                SQL(
-                    "partner.id = ANY(%(ids)s) OR partner.commercial_partner_id = ANY(%(ids)s)",
-                    ids=self.ids,
-                )
-                if self
-                else SQL("TRUE")
-            )
+            strategic = SQL("COALESCE((account.kam_own_is_strategic ->> %s)::boolean, FALSE)", key)
+            override = SQL("(account.kam_own_key_override ->> %s)", key)
+            where = SQL("account.id = ANY(%s)", self.commercial_partner_id.ids) if self else SQL()
             rows = self.env.execute_query(
                 SQL(
                     """
                     WITH status AS (
-                        SELECT partner.id,
-                               CASE account.kam_key_override
+                        SELECT account.id,
+                               CASE %(override)s
                                     WHEN 'key' THEN TRUE
                                     WHEN 'not_key' THEN FALSE
-                                    ELSE COALESCE(account.kam_is_strategic, FALSE) OR %(by_revenue)s
+                                    ELSE %(strategic)s OR %(by_revenue)s
                                END AS is_key,
-                               CASE WHEN account.kam_key_override = 'key' THEN 'manual'
-                                    WHEN account.kam_key_override = 'not_key' THEN NULL
-                                    WHEN account.kam_is_strategic AND %(by_revenue)s THEN 'both'
-                                    WHEN account.kam_is_strategic THEN 'strategic'
+                               CASE WHEN %(override)s = 'key' THEN 'manual'
+                                    WHEN %(override)s = 'not_key' THEN NULL
+                                    WHEN %(strategic)s AND %(by_revenue)s THEN 'both'
+                                    WHEN %(strategic)s THEN 'strategic'
                                     WHEN %(by_revenue)s THEN 'revenue'
                                END AS reason
-                          FROM res_partner partner
-                          JOIN res_partner account ON account.id = partner.commercial_partner_id
-                         WHERE %(where)s
+                          FROM res_partner account
+                         WHERE account.id = account.commercial_partner_id %(where)s
                     )
-                    UPDATE res_partner partner
-                       SET kam_is_key_account = COALESCE(partner.kam_is_key_account, '{}'::jsonb)
-                                                || jsonb_build_object(%(key)s, status.is_key),
-                           kam_key_reason = COALESCE(partner.kam_key_reason, '{}'::jsonb)
-                                            || jsonb_build_object(%(key)s, status.reason)
+                    UPDATE res_partner account
+                       SET kam_own_is_key_account =
+                               COALESCE(account.kam_own_is_key_account, '{}'::jsonb)
+                               || jsonb_build_object(%(key)s, status.is_key),
+                           kam_own_key_reason = COALESCE(account.kam_own_key_reason, '{}'::jsonb)
+                                                || jsonb_build_object(%(key)s, status.reason)
                       FROM status
-                     WHERE partner.id = status.id
-                       AND (COALESCE((partner.kam_is_key_account ->> %(key)s)::boolean, FALSE)
+                     WHERE account.id = status.id
+                       AND (COALESCE((account.kam_own_is_key_account ->> %(key)s)::boolean, FALSE)
                                 IS DISTINCT FROM status.is_key
-                            OR (partner.kam_key_reason ->> %(key)s) IS DISTINCT FROM status.reason)
-                 RETURNING partner.id
+                            OR (account.kam_own_key_reason ->> %(key)s)
+                                IS DISTINCT FROM status.reason)
+                 RETURNING account.id
                     """,
-                    by_revenue=key_by_revenue,
-                    where=where,
+                    override=override,
+                    strategic=strategic,
+                    by_revenue=by_revenue,
+                    where=SQL("AND %s", where) if where else SQL(),
                     key=key,
                 )
             )
             changed_ids.extend(row[0] for row in rows)
         changed = partner_model.browse(sorted(set(changed_ids)))
-        partner_model.invalidate_model(["kam_is_key_account", "kam_key_reason"])
-        changed.modified(["kam_is_key_account", "kam_key_reason"])
+        status_fields = ["kam_own_is_key_account", "kam_own_key_reason"]
+        partner_model.invalidate_model(status_fields)
+        changed.modified(status_fields)
         return changed

@@ -4,8 +4,15 @@ from odoo import fields, models
 class SaleReport(models.Model):
     _inherit = "sale.report"
 
-    kam_is_key_account = fields.Boolean(string="Key Account", readonly=True)
-    kam_user_id = fields.Many2one("res.users", string="Key Account Manager", readonly=True)
+    kam_is_key_account = fields.Boolean(
+        string="Key Account", readonly=True, groups="sales_team.group_sale_salesman"
+    )
+    kam_user_id = fields.Many2one(
+        "res.users",
+        string="Key Account Manager",
+        readonly=True,
+        groups="sales_team.group_sale_salesman",
+    )
 
     def _select_additional_fields(self):
         res = super()._select_additional_fields()

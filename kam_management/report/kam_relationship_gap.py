@@ -33,7 +33,7 @@ class KamRelationshipGap(models.Model):
 
     def init(self):
         # One row per gap of an account in a company where it is a key account
-        # (kam_is_key_account holds one flag per company). Each account's map is
+        # (kam_own_is_key_account holds one flag per company). Each account's map is
         # summed up once, in a LATERAL subquery, so that reading the gaps of one
         # account (its form) only looks at that account; the id is derived from
         # (account, company, gap), so it stays the same between reads.
@@ -43,10 +43,11 @@ class KamRelationshipGap(models.Model):
                 """
                 CREATE OR REPLACE VIEW %(view)s AS
                 SELECT account.id::bigint * 1000000 + flag.key::bigint * 4 + gap.ordinal AS id,
-                       account.id AS account_id, account.kam_user_id,
+                       account.id AS account_id,
+                       (account.kam_own_user_id ->> flag.key)::integer AS kam_user_id,
                        flag.key::integer AS company_id, gap.gap, gap.detail
                   FROM res_partner account
-                  JOIN LATERAL jsonb_each_text(account.kam_is_key_account) flag
+                  JOIN LATERAL jsonb_each_text(account.kam_own_is_key_account) flag
                     ON flag.value = 'true'
                  CROSS JOIN LATERAL (
                     SELECT COALESCE(BOOL_OR(people.decides), FALSE) AS has_decision_maker,
@@ -67,11 +68,9 @@ class KamRelationshipGap(models.Model):
                                EXISTS (
                                    SELECT 1
                                      FROM kam_stakeholder_kam_stakeholder_role_rel rel
-                                     JOIN ir_model_data role_xmlid
-                                       ON role_xmlid.res_id = rel.kam_stakeholder_role_id
-                                      AND role_xmlid.model = 'kam.stakeholder.role'
-                                      AND role_xmlid.module = 'kam_management'
-                                      AND role_xmlid.name = 'stakeholder_role_decision_maker'
+                                     JOIN kam_stakeholder_role role
+                                       ON role.id = rel.kam_stakeholder_role_id
+                                      AND role.is_decision_maker
                                     WHERE rel.kam_stakeholder_id = stakeholder.id
                                ) AS decides
                           FROM kam_stakeholder stakeholder

@@ -11,3 +11,10 @@ from . import test_opportunity
 from . import test_account_plan_metrics
 from . import test_account_plan
 from . import test_account_plan_rights
+from . import test_access_matrix
+from . import test_partner_side_doors
+from . import test_multi_company_decisions
+from . import test_record_moves
+from . import test_concentration_concurrency
+from . import test_nightly_jobs
+from . import test_plan_input_and_deletion

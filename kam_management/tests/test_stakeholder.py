@@ -322,7 +322,7 @@ class TestRelationshipGaps(KamCommon):
         self.env.execute_query(
             SQL(
                 "UPDATE res_partner"
-                "   SET kam_is_key_account = jsonb_build_object(%s, FALSE, %s, TRUE)"
+                "   SET kam_own_is_key_account = jsonb_build_object(%s, FALSE, %s, TRUE)"
                 " WHERE id = %s",
                 str(self.env.company.id),
                 str(other_company.id),

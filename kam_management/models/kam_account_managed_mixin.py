@@ -1,0 +1,102 @@
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+
+class KamAccountManagedMixin(models.AbstractModel):
+    """A record of a key account, and the KAM who manages that account.
+
+    The KAM of an account is decided per company: the KAM shown here is the one
+    of the record's company (or, for a record without a company, of the
+    current company). The field is searchable, in SQL, so that record rules can
+    grant the KAM of the account what they grant to "the KAM".
+    """
+
+    _name = "kam.account.managed.mixin"
+    _description = "Record of a key account"
+    # the account of a record, and the company whose KAM counts for it (a path)
+    _kam_account_field = "account_id"
+    _kam_company_field = "company_id"
+
+    kam_user_id = fields.Many2one(
+        "res.users",
+        string="Key Account Manager",
+        compute="_compute_kam_user_id",
+        search="_search_kam_user_id",
+        help="The KAM of the account in the company of this record.",
+    )
+
+    @api.model
+    def _kam_sql_account_and_company(self, alias):
+        """SQL of the account (a res_partner id) and of the company (a res_company
+        id, or NULL for "any of the current companies") of the record of table
+        alias ``alias``."""
+        return (
+            SQL.identifier(alias, self._kam_account_field),
+            SQL.identifier(alias, self._kam_company_field),
+        )
+
+    @api.depends(
+        lambda self: [
+            f"{self._kam_account_field}.commercial_partner_id.kam_own_user_id",
+            self._kam_company_field,
+        ]
+    )
+    @api.depends_context("company")
+    def _compute_kam_user_id(self):
+        for record in self:
+            account = record.mapped(self._kam_account_field).commercial_partner_id
+            company = record.mapped(self._kam_company_field) or self.env.company
+            record.kam_user_id = account.with_company(company).sudo().kam_own_user_id
+
+    def _search_kam_user_id(self, operator, value):
+        negative = operator in expression.NEGATIVE_TERM_OPERATORS
+        if operator in ("=", "!=") and value is False:
+            users = None  # records of accounts without a KAM
+            negative = not negative
+        elif operator in ("=", "!=", "in", "not in"):
+            users = [value] if isinstance(value, int) else [v for v in value if v]
+        else:
+            positive = expression.TERM_OPERATORS_NEGATION.get(operator, operator)
+            users = (
+                self.env["res.users"]
+                .with_context(active_test=False)
+                ._search([("name", positive if negative else operator, value)])
+            )
+            users = list(users)
+        managed = self._kam_sql_managed_records(users)
+        return [("id", "not in" if negative else "in", managed)]
+
+    def _kam_sql_managed_records(self, user_ids):
+        """SQL: ids of the records whose account is managed by one of the users, or
+        by anybody when ``user_ids`` is None."""
+        self.flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id", "kam_own_user_id"])
+        account, company = self._kam_sql_account_and_company("record")
+        companies = [str(company_id) for company_id in self.env.companies.ids]
+        if user_ids is None:
+            matches = SQL("IS NOT NULL")
+        else:
+            matches = SQL("IN %s", tuple(user_ids) or (None,))
+        condition = SQL(
+            """CASE WHEN %(company)s IS NULL
+                    THEN EXISTS (SELECT 1 FROM jsonb_each_text(account.kam_own_user_id) kam
+                                  WHERE kam.key = ANY(%(companies)s)
+                                    AND kam.value::int %(matches)s)
+                    ELSE (account.kam_own_user_id ->> %(company)s::text)::int %(matches)s END""",
+            company=company,
+            companies=companies,
+            matches=matches,
+        )
+        return SQL(
+            """
+            (SELECT record.id
+              FROM %(table)s record
+              JOIN res_partner partner ON partner.id = %(account)s
+              JOIN res_partner account ON account.id = partner.commercial_partner_id
+             WHERE %(condition)s)
+            """,
+            table=SQL.identifier(self._table),
+            account=account,
+            condition=condition,
+        )

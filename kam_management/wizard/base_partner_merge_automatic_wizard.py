@@ -1,0 +1,98 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..models.res_partner import DECISION_FIELDS
+
+
+class BasePartnerMergeAutomaticWizard(models.TransientModel):
+    """Merging partners merges their key-account data instead of losing it.
+
+    Odoo moves every reference from the merged partners to the one kept; where
+    that would give a person twice on one relationship map (or twice in one
+    deal), its generic fallback deletes the merged partner's rows. The maps and
+    buying roles are merged first, so that nothing is deleted.
+    """
+
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    @api.model
+    def _update_foreign_keys(self, src_partners, dst_partner):
+        self._kam_check_may_merge_decisions(src_partners, dst_partner)
+        self._kam_merge_stakeholders(src_partners, dst_partner)
+        self._kam_merge_opportunity_roles(src_partners, dst_partner)
+        return super()._update_foreign_keys(src_partners, dst_partner)
+
+    @api.model
+    def _update_values(self, src_partners, dst_partner):
+        result = super()._update_values(src_partners, dst_partner)
+        # the merged partner keeps its own revenue figures; its decisions may now
+        # include those of the merged ones (Odoo merges company-dependent values)
+        dst_partner.sudo()._kam_follow_commercial_entity()
+        return result
+
+    @api.model
+    def _kam_check_may_merge_decisions(self, src_partners, dst_partner):
+        """Merging carries the decisions of the merged accounts over (KAM, strategic
+        flag, manager decision): only KAM managers may change those."""
+        if self.env["res.partner"]._kam_is_manager():
+            return
+        partners = (src_partners | dst_partner).sudo()
+        decided = self.env.execute_query(
+            SQL(
+                "SELECT 1 FROM res_partner WHERE id = ANY(%s) AND (%s) LIMIT 1",
+                src_partners.ids,
+                SQL(" OR ").join(
+                    SQL("jsonb_strip_nulls(COALESCE(%s, '{}')) != '{}'", SQL.identifier(fname))
+                    for fname in DECISION_FIELDS
+                ),
+            )
+        )
+        if decided:
+            raise UserError(
+                self.env._(
+                    "%(partners)s hold key-account decisions (Key Account Manager, strategic "
+                    "flag or manager decision): only Key Account Managers can merge them.",
+                    partners=", ".join(partners.mapped("display_name")),
+                )
+            )
+
+    @api.model
+    def _kam_merge_stakeholders(self, src_partners, dst_partner):
+        """A person on the map twice after the merge becomes one stakeholder."""
+        Stakeholder = self.env["kam.stakeholder"].sudo().with_context(active_test=False)
+        merged_ids = src_partners.ids + dst_partner.ids
+        stakeholders = Stakeholder.search(
+            ["|", ("account_id", "in", merged_ids), ("contact_id", "in", merged_ids)]
+        )
+
+        def after_merge(partner):
+            return dst_partner if partner in src_partners else partner
+
+        kept = {}
+        for stakeholder in stakeholders.sorted(lambda s: (s.account_id not in src_partners, s.id)):
+            key = (after_merge(stakeholder.account_id), after_merge(stakeholder.contact_id))
+            kept.setdefault(key, Stakeholder.browse())
+            kept[key] |= stakeholder
+        for duplicates in kept.values():
+            if len(duplicates) < 2:
+                continue
+            # the one kept is on the destination account, else the oldest
+            keep = duplicates.sorted(
+                lambda s: (s.account_id in src_partners, s.contact_id in src_partners, s.id)
+            )[0]
+            (duplicates - keep)._kam_merge_into(keep)
+
+    @api.model
+    def _kam_merge_opportunity_roles(self, src_partners, dst_partner):
+        Role = self.env["kam.opportunity.contact"].sudo()
+        roles = Role.search([("contact_id", "in", src_partners.ids + dst_partner.ids)])
+        by_lead = {}
+        for role in roles.sorted(lambda r: (r.contact_id in src_partners, r.id)):
+            by_lead.setdefault(role.lead_id, Role.browse())
+            by_lead[role.lead_id] |= role
+        for duplicates in by_lead.values():
+            keep, others = duplicates[0], duplicates[1:]
+            if others:
+                keep.role_ids |= others.role_ids
+                others.unlink()
