@@ -2,7 +2,7 @@
 # already importable by python3. See README.md.
 PYTHON ?= python3
 
-.PHONY: demo test bench
+.PHONY: demo test bench upgrade-test
 demo:
 	$(PYTHON) scripts/kam_dev.py demo
 
@@ -14,3 +14,8 @@ CUSTOMERS ?= 20000
 DOCUMENTS ?= 500000
 bench:
 	$(PYTHON) scripts/kam_dev.py bench --customers $(CUSTOMERS) --documents $(DOCUMENTS)
+
+# Upgrade a database made with an earlier version (FROM=<commit>) to this checkout.
+FROM ?= fc934bf
+upgrade-test:
+	$(PYTHON) scripts/upgrade_test.py --from $(FROM)

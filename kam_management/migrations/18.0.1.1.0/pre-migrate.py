@@ -28,13 +28,6 @@ CLASSIFICATION = {
     "kam_is_key_account": "kam_own_is_key_account",
     "kam_key_reason": "kam_own_key_reason",
 }
-# Rules whose domain changed: the update may rewrite them (noupdate records).
-CHANGED_RULES = [
-    "kam_stakeholder_rule_user_own",
-    "kam_account_plan_rule_user_own",
-    "kam_account_plan_rule_user_create",
-    "kam_account_plan_objective_rule_user_own",
-]
 
 
 def column_exists(cr, column):
@@ -49,6 +42,8 @@ def column_exists(cr, column):
 def migrate(cr, version):
     if not version or not column_exists(cr, "kam_user_id"):
         return
+    # reads the old columns; the update recreates it on the new ones
+    cr.execute("DROP VIEW IF EXISTS kam_relationship_gap")
     # the companies each account's decisions hold for
     cr.execute(
         """
@@ -119,10 +114,3 @@ def migrate(cr, version):
         )
     )
     cr.execute("DROP TABLE kam_account_company")
-    cr.execute(
-        """
-        UPDATE ir_model_data SET noupdate = FALSE
-         WHERE module = 'kam_management' AND model = 'ir.rule' AND name = ANY(%s)
-        """,
-        (CHANGED_RULES,),
-    )
