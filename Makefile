@@ -2,7 +2,7 @@
 # already importable by python3. See README.md.
 PYTHON ?= python3
 
-.PHONY: demo test bench upgrade-test
+.PHONY: demo test bench upgrade-test odoo-pytest
 demo:
 	$(PYTHON) scripts/kam_dev.py demo
 
@@ -19,3 +19,9 @@ bench:
 FROM ?= fc934bf
 upgrade-test:
 	$(PYTHON) scripts/upgrade_test.py --from $(FROM)
+
+# Odoo tests of some files through pytest-odoo, on an existing database with the
+# addon: make odoo-pytest DB=kam_demo TESTS=kam_management/tests/test_access_matrix.py
+DB ?= kam_demo
+odoo-pytest:
+	$(PYTHON) scripts/kam_dev.py odoo-pytest --database $(DB) $(TESTS)

@@ -294,19 +294,25 @@ def demo(_args):
 # make test
 # --------------------------------------------------------------------------
 def lint(python):
-    failures = 0
-    failures += run([python, "-m", "ruff", "check", "."], cwd=REPO).returncode != 0
-    failures += run([python, "-m", "ruff", "format", "--check", "."], cwd=REPO).returncode != 0
-    failures += (
-        run([python, "-m", "pylint", "--rcfile", REPO / ".pylintrc", ADDON], cwd=REPO).returncode
-        != 0
-    )
-    return failures
+    po_files = sorted(str(path) for path in (REPO / ADDON / "i18n").glob("*.po*"))
+    commands = [
+        [python, "-m", "ruff", "check", "."],
+        [python, "-m", "ruff", "format", "--check", "."],
+        [python, "-m", "pylint", "--rcfile", REPO / ".pylintrc", ADDON],
+        # OCA's checks of the manifest, XML and CSV files, and of the translations
+        [python, "-m", "oca_pre_commit_hooks", ADDON],
+        [python, "-c", OCA_PO_CHECKS, *po_files],
+    ]
+    return sum(run(command, cwd=REPO).returncode != 0 for command in commands)
+
+
+OCA_PO_CHECKS = "import sys; from oca_pre_commit_hooks.cli_po import main; sys.exit(main())"
 
 
 def unit_tests(python):
     report = REPO / ".unit-report.xml"
-    result = run([python, "-m", "pytest", "-q", f"--junitxml={report}"], cwd=REPO)
+    # pytest-odoo stays out of the framework-free tests (it imports Odoo)
+    result = run([python, "-m", "pytest", "-q", "-p", "no:odoo", f"--junitxml={report}"], cwd=REPO)
     passed = failed = 0
     if report.exists():
         suite = ET.parse(report).getroot()
@@ -344,36 +350,49 @@ def ensure_browser(python):
 
 
 TEST_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) (\S+) (\S+): (.*)$")
+SKIPPED = re.compile(r"^\S+ \S+ \d+ INFO \S+ (\S+): skipped (.*)$", re.MULTILINE)
 
 
-def analyse_odoo_log(log_text):
-    """Return (passed, failed, problems) from an Odoo test run's log."""
-    problems = []
-    skipped = 0
-    for line in log_text.splitlines():
-        match = LOG_LINE.match(line)
-        if not match:
-            if line.startswith("Traceback"):
-                problems.append(line)
-            continue
-        level, _db, logger, message = match.groups()
-        if level in ("ERROR", "CRITICAL") or (level == "WARNING" and ADDON in logger + message):
-            problems.append(line)
-        elif message.startswith("skipped ") and ADDON in logger + message:
-            skipped += 1
-            problems.append(line)
+def analyse_odoo_log(log_text, odoo_exit_code, log_problems):
+    """Return (passed, failed, problems) from an Odoo test run.
+
+    ``log_problems`` are the records checklog-odoo reported (every warning or
+    error not declared in checklog-odoo.cfg); a skipped test of the addon is a
+    failure too (a browser test without Chromium is skipped, not failed).
+    """
+    problems = list(log_problems)
+    skipped = [" ".join(match) for match in SKIPPED.findall(log_text) if ADDON in "".join(match)]
+    problems += [f"skipped: {line}" for line in skipped]
     results = TEST_RESULT.findall(log_text)
     if not results:
         return 0, max(1, len(problems)), problems + ["no test result line in the Odoo log"]
     failed, errors, total = (int(value) for value in results[-1])
     if total == 0:
         problems.append("the Odoo suite ran no test")
-    failed_count = failed + errors + skipped
-    passed = total - failed - errors - skipped
+    if odoo_exit_code:
+        problems.append(f"Odoo exited with code {odoo_exit_code}")
+    failed_count = failed + errors + len(skipped)
+    passed = total - failed_count
     if problems and not failed_count:
         failed_count = 1  # an error in the log outside of any test
     return passed, failed_count, problems
+
+
+def check_odoo_log(python, log_file):
+    """The records of the log that fail the run, as checklog-odoo finds them."""
+    result = subprocess.run(
+        [str(python), "-m", "checklog_odoo", "--no-echo", str(log_file)],
+        cwd=REPO,  # where checklog-odoo.cfg declares what may be ignored
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if not result.returncode:
+        return []
+    report = result.stdout.split("errors that caused failure", 1)[-1]
+    return [line for line in report.splitlines()[1:] if line.strip()] or [
+        result.stderr.strip() or "checklog-odoo failed"
+    ]
 
 
 def odoo_tests(odoo, python):
@@ -387,7 +406,7 @@ def odoo_tests(odoo, python):
     say(f"Running the Odoo test suite of {ADDON} on a fresh database {database} ...")
     try:
         with open(log_file, "w", encoding="utf-8") as log:
-            run(
+            finished = run(
                 odoo.command()
                 + odoo_config_args()
                 + [
@@ -413,7 +432,9 @@ def odoo_tests(odoo, python):
     finally:
         drop_database(python, database)
     log_text = log_file.read_text(encoding="utf-8", errors="replace")
-    passed, failed, problems = analyse_odoo_log(log_text)
+    passed, failed, problems = analyse_odoo_log(
+        log_text, finished.returncode, check_odoo_log(python, log_file)
+    )
     if problems:
         say(f"Problems in the Odoo log (full log: {log_file}):")
         for problem in problems[:50]:
@@ -473,14 +494,38 @@ def bench(args):
     ).returncode
 
 
+# --------------------------------------------------------------------------
+# make odoo-pytest
+# --------------------------------------------------------------------------
+def odoo_pytest(args):
+    """The Odoo tests of some files, through pytest-odoo, on an existing database
+    where the addon is installed (quick iteration; `make test` runs them all)."""
+    odoo, python = prepare_odoo()
+    if not odoo:
+        return 1
+    if not database_exists(python, args.database):
+        say(f"No database {args.database}: create one first (`make demo`, say).")
+        return 1
+    return run(
+        [python, "-m", "pytest", "-q", f"--odoo-database={args.database}"]
+        + [f"--odoo-addons-path={odoo.addons_path()}"]
+        + (["--odoo-config", os.environ["ODOO_RC"]] if os.environ.get("ODOO_RC") else [])
+        + (args.tests or [f"{ADDON}/tests"]),
+        env=odoo.env(),
+    ).returncode
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["demo", "test", "bench"])
+    parser.add_argument("command", choices=["demo", "test", "bench", "odoo-pytest"])
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--documents", type=int, default=500_000)
-    args = parser.parse_args()
+    parser.add_argument("--database", default=os.environ.get("KAM_DEMO_DB", "kam_demo"))
+    parser.add_argument("tests", nargs="*", help="test files, for odoo-pytest")
+    args = parser.parse_intermixed_args()
     os.chdir(REPO)
-    sys.exit({"demo": demo, "test": test, "bench": bench}[args.command](args))
+    commands = {"demo": demo, "test": test, "bench": bench, "odoo-pytest": odoo_pytest}
+    sys.exit(commands[args.command](args))
 
 
 if __name__ == "__main__":

@@ -652,7 +652,7 @@ class KamAccountPlan(models.Model):
             lambda user: self.company_id in user.company_ids
         )
         for user in (self.user_id, self.kam_user_id, *managers):
-            if user and user._kam_is_kam():
+            if user.active and user._kam_is_kam():
                 return user
         return self.env["res.users"]
 

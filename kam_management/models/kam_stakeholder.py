@@ -223,7 +223,7 @@ class KamStakeholder(models.Model):
         stakeholder and mark the to-do done."""
         self.ensure_one()
         for user in (self.owner_id, self.kam_user_id):
-            if user and user._kam_is_kam():
+            if user.active and user._kam_is_kam():
                 return user
         return self.env["res.users"]
 

@@ -187,3 +187,11 @@ class TestAccountPlanMetrics(AccountTestInvoicingCommon):
     def test_category_metric_needs_a_category(self):
         with self.assertRaises(ValidationError):
             self._objective("category_revenue")
+
+    def test_objectives_measure_what_the_orm_has_not_written_yet(self):
+        last_year = self.env["sale.order"].search(
+            [("partner_id", "=", self.account.id), ("date_order", "<", "2025-01-01")]
+        )
+        last_year.date_order = "2025-06-01 10:00:00"  # in the ORM only, not in the table yet
+        objective = self._objective("order_count", target=4)
+        self.assertEqual(objective.actual, 3)
