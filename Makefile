@@ -2,7 +2,7 @@
 # already importable by python3. See README.md.
 PYTHON ?= python3
 
-.PHONY: demo test bench upgrade-test odoo-pytest
+.PHONY: demo test bench bench-install upgrade-test odoo-pytest
 demo:
 	$(PYTHON) scripts/kam_dev.py demo
 
@@ -14,6 +14,14 @@ CUSTOMERS ?= 20000
 DOCUMENTS ?= 500000
 bench:
 	$(PYTHON) scripts/kam_dev.py bench --customers $(CUSTOMERS) --documents $(DOCUMENTS)
+
+# Installing the addon on a database with history (two companies, orders), see README.
+INSTALL_CUSTOMERS ?= 50000
+INSTALL_DOCUMENTS ?= 1200000
+INSTALL_ORDERS ?= 300000
+bench-install:
+	$(PYTHON) scripts/kam_dev.py bench-install --customers $(INSTALL_CUSTOMERS) \
+		--documents $(INSTALL_DOCUMENTS) --orders $(INSTALL_ORDERS)
 
 # Upgrade a database made with an earlier version (FROM=<commit>) to this checkout.
 FROM ?= fc934bf

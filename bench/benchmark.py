@@ -80,8 +80,9 @@ def main():
                 "SELECT COUNT(*) FROM account_move WHERE move_type IN ('out_invoice', 'out_refund')"
             )
         )[0][0]
-        date_from, date_to = Run._revenue_window(company)
-        floor_query = Run._revenue_query_invoices(company, date_from, date_to)
+        engine = env["kam.concentration.engine"]
+        date_from, date_to = engine._revenue_window(company)
+        floor_query = engine._revenue_query_invoices(company, date_from, date_to)
 
         def floor():
             env.execute_query(floor_query)  # warm the cache
@@ -97,6 +98,13 @@ def main():
         first = timed(full_run)
         second = timed(full_run)
         third = timed(full_run)
+        # a manager moves the threshold: a first computation of a new classification
+        threshold = company.kam_threshold_percent
+        changes = []
+        for new_threshold in (threshold - 5, threshold):
+            company.kam_threshold_percent = new_threshold
+            cr.commit()
+            changes.append((new_threshold, timed(full_run)))
         nights = []
         for _night in range(args.nights):
             # a night later: one more day of invoices, so totals, shares and ranks move
@@ -120,13 +128,18 @@ def main():
             )
         else:
             print(
-                f"full run, first (writes every customer): {first:.2f} s = "
+                f"full run, first (ranks every customer): {first:.2f} s = "
                 f"{first / first_floor:.1f}x floor"
             )
         print(
             f"full run, unchanged data: {second:.2f} s = {second / first_floor:.1f}x floor "
             f"(again: {third:.2f} s = {third / first_floor:.1f}x)"
         )
+        for new_threshold, duration in changes:
+            print(
+                f"first computation after the threshold moved to {new_threshold:.0f} %: "
+                f"{duration:.2f} s = {duration / first_floor:.1f}x floor"
+            )
         for number, (night_floor, duration) in enumerate(nights, start=1):
             print(
                 f"night {number} ({new_day} new invoices): floor {night_floor:.2f} s, "

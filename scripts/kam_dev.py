@@ -9,6 +9,7 @@ importable by the Python that runs this script.
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -494,6 +495,59 @@ def bench(args):
     ).returncode
 
 
+def bench_install(args):
+    """Install the addon on a database that already has history (two companies,
+    shared customers, invoices in two currencies, sales orders), and on an
+    empty one, and compare (bench/install_report.py)."""
+    odoo, python = prepare_odoo()
+    if not odoo:
+        return 1
+    addons_path = odoo.addons_path()
+    odoo_run = odoo.command() + odoo_config_args() + ["--addons-path", addons_path]
+    quiet = ["--without-demo", "all", "--stop-after-init", "--log-level", "warn"]
+
+    def timed_install(database):
+        started = time.perf_counter()
+        result = run(odoo_run + ["-d", database, "-i", ADDON] + quiet, env=odoo.env())
+        if result.returncode:
+            sys.exit(f"Installing {ADDON} in {database} failed.")
+        return time.perf_counter() - started
+
+    empty = "kam_bench_install_empty"
+    drop_database(python, empty)
+    run(odoo_run + ["-d", empty, "-i", "crm,sale"] + quiet, env=odoo.env())
+    empty_seconds = timed_install(empty)
+    drop_database(python, empty)
+    size = f"{args.customers}_{args.documents}_{args.orders}"
+    template, database = f"kam_bench_history_{size}", f"kam_bench_install_{size}"
+    if not database_exists(python, template):
+        say(f"Creating {template}: crm, sale and a generated history, without the addon ...")
+        run(odoo_run + ["-d", template, "-i", "crm,sale"] + quiet, env=odoo.env())
+        prepared = run(
+            [python, REPO / "bench" / "prepare_companies.py", template]
+            + ["--addons-path", addons_path],
+            env=odoo.env(),
+        )
+        generated = run(
+            [python, REPO / "bench" / "generate_data.py", template, "--companies", "2"]
+            + ["--customers", str(args.customers), "--documents", str(args.documents)]
+            + ["--orders", str(args.orders)]
+        )
+        if prepared.returncode or generated.returncode:
+            drop_database(python, template)
+            return 1
+    drop_database(python, database)
+    run(["createdb", "-T", template, database])
+    install_seconds = timed_install(database)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return run(
+        [python, REPO / "bench" / "install_report.py", database, "--addons-path", addons_path]
+        + ["--empty-install", f"{empty_seconds:.2f}", "--install", f"{install_seconds:.2f}"]
+        + ["--peak-mib", f"{peak:.0f}"],
+        env=odoo.env(),
+    ).returncode
+
+
 # --------------------------------------------------------------------------
 # make odoo-pytest
 # --------------------------------------------------------------------------
@@ -517,14 +571,23 @@ def odoo_pytest(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["demo", "test", "bench", "odoo-pytest"])
+    parser.add_argument(
+        "command", choices=["demo", "test", "bench", "bench-install", "odoo-pytest"]
+    )
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--documents", type=int, default=500_000)
+    parser.add_argument("--orders", type=int, default=0)
     parser.add_argument("--database", default=os.environ.get("KAM_DEMO_DB", "kam_demo"))
     parser.add_argument("tests", nargs="*", help="test files, for odoo-pytest")
     args = parser.parse_intermixed_args()
     os.chdir(REPO)
-    commands = {"demo": demo, "test": test, "bench": bench, "odoo-pytest": odoo_pytest}
+    commands = {
+        "demo": demo,
+        "test": test,
+        "bench": bench,
+        "bench-install": bench_install,
+        "odoo-pytest": odoo_pytest,
+    }
     sys.exit(commands[args.command](args))
 
 

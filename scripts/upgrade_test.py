@@ -84,7 +84,7 @@ for model in ("kam.account.plan", "kam.account.plan.objective", "kam.stakeholder
 cr.execute("SELECT COUNT(*) FROM mail_tracking_value v JOIN ir_model_fields f ON f.id = v.field_id "
            "WHERE f.model = 'res.partner' AND f.name LIKE 'kam_%'")
 snapshot["tracking_values"] = cr.fetchone()[0]
-cr.execute("SELECT id, company_id, kam_user_id FROM sale_order")
+cr.execute("SELECT id, company_id, kam_user_id, state FROM sale_order")
 snapshot["orders"] = {r[0]: r[1:] for r in cr.fetchall()}
 env.cr.commit()
 with open(os.environ["KAM_SNAPSHOT"], "w") as f:
@@ -133,8 +133,6 @@ for partner_id, (key_status, tiers) in snapshot["classification"].items():
             problems.append(f"{partner.name} in {company.name}: key status changed")
         if (tiers.get(str(company.id)) or False) != here.kam_tier:
             problems.append(f"{partner.name} in {company.name}: tier changed")
-if Partner._kam_refresh_key_status():
-    problems.append("key status not in line with the decisions after the upgrade")
 for model, ids in snapshot["records"].items():
     kept = env[model].sudo().with_context(active_test=False).browse(ids).exists()
     if len(kept) != len(ids):
@@ -144,13 +142,20 @@ cr.execute("SELECT COUNT(*) FROM mail_tracking_value v JOIN ir_model_fields f ON
            "WHERE f.model = 'res.partner' AND f.name LIKE 'kam_%'")
 if cr.fetchone()[0] < snapshot["tracking_values"]:
     problems.append("tracking history of the key-account fields lost")
-cr.execute("SELECT id, company_id, kam_user_id FROM sale_order")
-orders = {str(r[0]): r[1:] for r in cr.fetchall()}
-for order_id, (company_id, kam) in snapshot["orders"].items():
+cr.execute("SELECT id, kam_confirmed_user_id FROM sale_order")
+orders = dict(cr.fetchall())
+Order = env["sale.order"].sudo()
+for order_id, (company_id, kam, state) in snapshot["orders"].items():
+    order_id = int(order_id)
     if order_id not in orders:
         problems.append(f"sale order {order_id} lost")
-    elif kam and company_id in access[kam] and orders[order_id][1] != kam:
-        problems.append(f"sale order {order_id}: KAM {orders[order_id][1]} instead of {kam}")
+        continue
+    valid_kam = kam if kam and company_id in access[kam] else None
+    if state == "sale" and orders[order_id] != valid_kam:
+        problems.append(f"sale order {order_id}: KAM at confirmation {orders[order_id]}, "
+                        f"expected {valid_kam}")
+    if (Order.browse(order_id).kam_user_id.id or None) != valid_kam:
+        problems.append(f"sale order {order_id}: current KAM {Order.browse(order_id).kam_user_id}")
 # the new rules apply
 rule = env.ref("kam_management.kam_stakeholder_rule_user_own")
 if "account_id.kam_user_id" in rule.domain_force:

@@ -6,6 +6,8 @@ from . import res_partner
 from . import res_users
 from . import sale_order
 from . import sale_report
+from . import kam_classification
+from . import kam_concentration_engine
 from . import kam_concentration_run
 from . import kam_concentration_line
 from . import kam_account_figure

@@ -52,3 +52,11 @@ class KamAccountFigure(models.Model):
         self.env.execute_query(
             SQL("ALTER TABLE %s SET (fillfactor = 50)", SQL.identifier(self._table))
         )
+        # the key accounts of a company, for searching partners and orders by key status
+        self.env.execute_query(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS kam_account_figure_key_index"
+                " ON %s (company_id, partner_id) WHERE is_key",
+                SQL.identifier(self._table),
+            )
+        )

@@ -551,11 +551,11 @@ class KamAccountPlan(models.Model):
     @api.model
     def _revenue_query_invoices(self, company, periods_table):
         # in company currency, credit notes negative; a category counts product lines
-        run_model = self.env["kam.concentration.run"]
+        engine = self.env["kam.concentration.engine"]
         in_period = SQL(
             "%s AND move.commercial_partner_id = period.partner_id"
             " AND move.invoice_date BETWEEN period.date_from AND period.date_to",
-            run_model._counted_invoices(company),
+            engine._counted_invoices(company),
         )
         return SQL(
             """
@@ -584,7 +584,7 @@ class KamAccountPlan(models.Model):
         return SQL(
             "%s AND partner.commercial_partner_id = period.partner_id"
             " AND sale.date_order >= period.date_from AND sale.date_order < period.date_to + 1",
-            self.env["kam.concentration.run"]._counted_orders(company),
+            self.env["kam.concentration.engine"]._counted_orders(company),
         )
 
     @api.model

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -14,3 +14,47 @@ class ResConfigSettings(models.TransientModel):
     kam_stakeholder_cadence_days = fields.Integer(
         related="company_id.kam_stakeholder_cadence_days", readonly=False
     )
+    kam_next_computation = fields.Char(
+        string="Next Computation",
+        compute="_compute_kam_next_computation",
+        help="When the key accounts are computed next with these settings.",
+    )
+
+    @api.depends("company_id")
+    def _compute_kam_next_computation(self):
+        cron = self.env.ref("kam_management.ir_cron_kam_concentration", raise_if_not_found=False)
+        nextcall = cron.sudo().nextcall if cron and cron.sudo().active else False
+        for settings in self:
+            settings.kam_next_computation = (
+                fields.Datetime.to_string(fields.Datetime.context_timestamp(settings, nextcall))[
+                    :16
+                ]
+                if nextcall
+                else self.env._("when a KAM manager recomputes")
+            )
+
+    @api.onchange(
+        "kam_threshold_percent", "kam_tier_b_percent", "kam_window_months", "kam_revenue_source"
+    )
+    def _onchange_kam_classification_settings(self):
+        company = self.company_id
+        changed = (
+            self.kam_threshold_percent != company.kam_threshold_percent
+            or self.kam_tier_b_percent != company.kam_tier_b_percent
+            or self.kam_window_months != company.kam_window_months
+            or self.kam_revenue_source != company.kam_revenue_source
+        )
+        if changed and company.kam_last_concentration_date:
+            return {
+                "warning": {
+                    "title": self.env._("Key accounts follow at the next computation"),
+                    "message": self.env._(
+                        "Once saved, these settings classify the customers at the next "
+                        "computation of the revenue concentration (%(when)s), or at once with "
+                        "Recompute Now in CRM > Reporting > Revenue Concentration > "
+                        "Concentration History.",
+                        when=self.kam_next_computation,
+                    ),
+                }
+            }
+        return None

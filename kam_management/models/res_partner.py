@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.classification import key_status
+
 KAM_TIERS = [
     ("a", "A"),
     ("b", "B"),
@@ -17,7 +19,8 @@ KEY_REASONS = [
 KAM_USER = "kam_management.group_kam_user"
 SALES_USER = "sales_team.group_sale_salesman"
 
-# What a KAM manager decides about an account, per company.
+# What a KAM manager decides about an account, per company: the only key-account
+# values stored on partners (the classification is read from kam.account.figure).
 DECISION_FIELDS = (
     "kam_own_user_id",
     "kam_own_is_strategic",
@@ -25,13 +28,6 @@ DECISION_FIELDS = (
     "kam_own_strategic_review_date",
     "kam_own_key_override",
     "kam_own_key_override_reason",
-)
-# What follows from the revenue ranking and the decisions, per company.
-CLASSIFICATION_FIELDS = (
-    "kam_own_is_key_by_revenue",
-    "kam_own_tier",
-    "kam_own_is_key_account",
-    "kam_own_key_reason",
 )
 # The fields users edit, and the account's field each of them writes.
 EDITABLE_FIELDS = {
@@ -41,21 +37,22 @@ EDITABLE_FIELDS = {
     "kam_strategic_review_date": "kam_own_strategic_review_date",
     "kam_key_override": "kam_own_key_override",
     "kam_key_override_reason": "kam_own_key_override_reason",
-    "kam_is_key_by_revenue": "kam_own_is_key_by_revenue",
-    "kam_tier": "kam_own_tier",
 }
-# Fields from which the key status of an account follows.
-KEY_STATUS_INPUTS = {"kam_own_is_strategic", "kam_own_key_override", "kam_own_is_key_by_revenue"}
+# The ranking of the revenue computation, which a KAM manager may correct until
+# the next computation.
+RANKING_FIELDS = {"kam_is_key_by_revenue": "is_key", "kam_tier": "tier"}
 
 
 class ResPartner(models.Model):
     """Key-account decisions and classification, per company.
 
-    They are stored once, on the account (the commercial entity), in the
-    company-dependent ``kam_own_*`` fields. Everybody reads and edits them
-    through the ``kam_*`` fields, which show the values of the partner's
-    commercial entity: a contact never holds a copy, so attaching, detaching
-    or re-parenting a partner copies and wipes nothing.
+    The decisions are stored once, on the account (the commercial entity), in
+    the company-dependent ``kam_own_*`` fields; the classification follows from
+    them and from the account's revenue ranking (kam.account.figure). Everybody
+    reads them through the ``kam_*`` fields, which show the values of the
+    partner's commercial entity: a contact never holds a copy, so attaching,
+    detaching, re-parenting or merging partners copies and wipes nothing, and a
+    partner that becomes an account is classified from its own figures.
     """
 
     _inherit = "res.partner"
@@ -89,23 +86,6 @@ class ResPartner(models.Model):
     kam_own_key_override_reason = fields.Text(
         string="Own Decision Reason", company_dependent=True, groups=KAM_USER, prefetch="kam"
     )
-    kam_own_is_key_by_revenue = fields.Boolean(
-        string="Own Key by Revenue", company_dependent=True, groups=KAM_USER, prefetch="kam"
-    )
-    kam_own_tier = fields.Selection(
-        KAM_TIERS, string="Own Tier", company_dependent=True, groups=KAM_USER, prefetch="kam"
-    )
-    kam_own_is_key_account = fields.Boolean(
-        string="Own Key Account Status", company_dependent=True, groups=SALES_USER, prefetch="kam"
-    )
-    kam_own_key_reason = fields.Selection(
-        KEY_REASONS,
-        string="Own Key Reason",
-        company_dependent=True,
-        groups=KAM_USER,
-        prefetch="kam",
-    )
-
     # ------------------------------------------------------------------
     # What users see and edit: the values of the commercial entity
     # ------------------------------------------------------------------
@@ -160,31 +140,44 @@ class ResPartner(models.Model):
         help="Why the manager decided against the revenue classification.",
     )
     kam_is_key_by_revenue = fields.Boolean(
-        related="commercial_partner_id.kam_own_is_key_by_revenue",
-        readonly=False,
         string="Key by Revenue",
+        compute="_compute_kam_classification",
+        inverse="_inverse_kam_ranking",
+        search="_search_kam_is_key_by_revenue",
         groups=KAM_USER,
         help="Among the customers that together make the key-account threshold of the "
         "revenue (computed).",
     )
     kam_tier = fields.Selection(
-        related="commercial_partner_id.kam_own_tier",
-        readonly=False,
+        KAM_TIERS,
         string="Tier",
+        compute="_compute_kam_classification",
+        inverse="_inverse_kam_ranking",
+        search="_search_kam_tier",
         groups=KAM_USER,
         help="ABC classification by revenue: A is the key-account set, B the following "
         "customers up to the tier B percentage, C the long tail (computed).",
     )
     kam_is_key_account = fields.Boolean(
-        related="commercial_partner_id.kam_own_is_key_account",
         string="Key Account",
+        compute="_compute_kam_classification",
+        search="_search_kam_is_key_account",
         groups=SALES_USER,
         help="Key by revenue or strategic, unless a KAM manager decided otherwise.",
     )
     kam_key_reason = fields.Selection(
-        related="commercial_partner_id.kam_own_key_reason",
+        KEY_REASONS,
         string="Key Reason",
+        compute="_compute_kam_classification",
+        search="_search_kam_key_reason",
         groups=KAM_USER,
+    )
+    kam_figure_ids = fields.One2many(
+        "kam.account.figure",
+        "partner_id",
+        string="Revenue Ranking Rows",
+        groups=KAM_USER,
+        help="Technical: the ranking of this account in each company.",
     )
     # Figures of the revenue-concentration computation in the current company,
     # read from kam.account.figure (a customer shared by two companies can be key
@@ -263,21 +256,21 @@ class ResPartner(models.Model):
         group = self.env.ref(KAM_USER, raise_if_not_found=False)
         return [("share", "=", False)] + ([("groups_id", "in", group.ids)] if group else [])
 
-    @api.model
-    def _kam_protected_fields(self):
-        """Fields only a KAM manager may change: decisions, and what the revenue
-        computation writes."""
-        return DECISION_FIELDS + CLASSIFICATION_FIELDS
-
-    # A non-stored related field is searched, grouped and sorted by through its
-    # (sudo) target, which skips its own groups: they are checked here.
+    # Non-stored fields are searched, grouped and sorted by through SQL of their
+    # own (the classification) or of their target (related fields, read as
+    # superuser), which skips their groups: they are checked here.
     def _field_to_sql(self, alias, fname, query=None, flush=True):
-        self._kam_check_related_access([fname])
+        self._kam_check_field_access([fname])
+        if fname in RANKING_FIELDS or fname in ("kam_is_key_account", "kam_key_reason"):
+            if query is None:
+                raise ValueError(f"{fname} is read in SQL within a query only")
+            company = SQL("%s", self.env.company.id)
+            return self.env["kam.classification"]._join(query, alias, company)[fname]
         return super()._field_to_sql(alias, fname, query, flush)
 
     @api.model
     def _search(self, domain, *args, **kwargs):
-        self._kam_check_related_access(
+        self._kam_check_field_access(
             leaf[0].split(".", 1)[0]
             for leaf in domain
             if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str)
@@ -285,33 +278,94 @@ class ResPartner(models.Model):
         return super()._search(domain, *args, **kwargs)
 
     @api.model
-    def _kam_check_related_access(self, fnames):
+    def _kam_check_field_access(self, fnames):
         restricted = [
             fname
             for fname in fnames
-            if fname.startswith("kam_") and fname in self._fields and self._fields[fname].related
+            if fname.startswith("kam_") and fname in self._fields and not self._fields[fname].store
         ]
         if restricted and not self.env.su:
             self.check_field_access_rights("read", restricted)
 
-    @api.depends_context("company")
-    def _compute_kam_figures(self):
-        accounts = self.commercial_partner_id
-        figures = (
-            self.env["kam.account.figure"]
-            .sudo()
-            .search_fetch(
-                [("company_id", "=", self.env.company.id), ("partner_id", "in", accounts.ids)],
-                ["partner_id", "revenue", "share", "cumulative_share", "rank"],
-            )
+    def _search_kam_is_key_by_revenue(self, operator, value):
+        return self.env["kam.classification"]._search_domain(
+            "kam_is_key_by_revenue", operator, value
         )
-        by_account = {figure.partner_id.id: figure for figure in figures}
+
+    def _search_kam_tier(self, operator, value):
+        return self.env["kam.classification"]._search_domain("kam_tier", operator, value)
+
+    def _search_kam_is_key_account(self, operator, value):
+        return self.env["kam.classification"]._search_domain("kam_is_key_account", operator, value)
+
+    def _search_kam_key_reason(self, operator, value):
+        return self.env["kam.classification"]._search_domain("kam_key_reason", operator, value)
+
+    @api.depends_context("company")
+    @api.depends(
+        "commercial_partner_id.kam_figure_ids.revenue",
+        "commercial_partner_id.kam_figure_ids.rank",
+        "commercial_partner_id.kam_figure_ids.tier",
+        "commercial_partner_id.kam_figure_ids.is_key",
+    )
+    def _compute_kam_figures(self):
+        by_account = self._kam_figures()
         for partner in self:
             figure = by_account.get(partner.commercial_partner_id.id)
             partner.kam_revenue = figure.revenue if figure else 0.0
             partner.kam_revenue_share = figure.share if figure else 0.0
             partner.kam_cumulative_share = figure.cumulative_share if figure else 0.0
             partner.kam_revenue_rank = figure.rank if figure else 0
+
+    @api.depends_context("company")
+    @api.depends(
+        "commercial_partner_id.kam_own_is_strategic",
+        "commercial_partner_id.kam_own_key_override",
+        "commercial_partner_id.kam_figure_ids.tier",
+        "commercial_partner_id.kam_figure_ids.is_key",
+    )
+    def _compute_kam_classification(self):
+        by_account = self._kam_figures()
+        for partner in self:
+            account = partner.commercial_partner_id.sudo()
+            figure = by_account.get(account.id)
+            by_revenue = bool(figure and figure.is_key)
+            is_key, reason = key_status(
+                account.kam_own_key_override, account.kam_own_is_strategic, by_revenue
+            )
+            partner.kam_is_key_by_revenue = by_revenue
+            partner.kam_tier = figure.tier if figure else False
+            partner.kam_is_key_account = is_key
+            partner.kam_key_reason = reason or False
+
+    def _kam_figures(self):
+        """The ranking rows of the accounts of ``self`` in the current company, by
+        account id (one query for any number of partners)."""
+        figures = (
+            self.env["kam.account.figure"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                ],
+                ["partner_id", "revenue", "share", "cumulative_share", "rank", "tier", "is_key"],
+            )
+        )
+        return {figure.partner_id.id: figure for figure in figures}
+
+    def _inverse_kam_ranking(self):
+        """A KAM manager corrects the ranking of an account until the next
+        computation (which rewrites it)."""
+        figure_model = self.env["kam.account.figure"].sudo()
+        company = self.env.company
+        for account in self.commercial_partner_id:
+            values = {column: account[fname] for fname, column in RANKING_FIELDS.items()}
+            figure = account._kam_figures().get(account.id)
+            if figure:
+                figure.write(values)
+            else:
+                figure_model.create({"company_id": company.id, "partner_id": account.id, **values})
 
     @api.depends_context("company")
     def _compute_kam_concentration_date(self):
@@ -394,26 +448,13 @@ class ResPartner(models.Model):
         for partner, values in zip(partners, account_values, strict=True):
             if values:
                 partner.commercial_partner_id.write(values)
-        if any(KEY_STATUS_INPUTS & vals.keys() for vals in vals_list):
-            partners._kam_refresh_key_status()
         return partners
 
     def write(self, vals):
         self._kam_check_manager_fields(vals)
         vals = dict(vals)
         account_values = self._kam_pop_account_values(vals)
-        reparenting = {"parent_id", "is_company"} & vals.keys()
-        commercial_before = (
-            {partner: partner.commercial_partner_id for partner in self} if reparenting else {}
-        )
         result = super().write(vals)
-        if KEY_STATUS_INPUTS & vals.keys():
-            self._kam_refresh_key_status()
-        if reparenting:
-            moved = self.filtered(
-                lambda partner: partner.commercial_partner_id != commercial_before[partner]
-            )
-            moved._kam_follow_commercial_entity()
         if account_values:
             self.commercial_partner_id.write(account_values)
         return result
@@ -437,7 +478,7 @@ class ResPartner(models.Model):
         values). The ``kam_*`` fields a user edits write these fields on the
         commercial entity, which comes back here.
         """
-        changed = vals.keys() & set(self._kam_protected_fields())
+        changed = vals.keys() & {*DECISION_FIELDS, *RANKING_FIELDS}
         if not changed or self._kam_is_manager():
             return
         for partner in self.sudo() or [self.sudo()]:
@@ -514,124 +555,3 @@ class ResPartner(models.Model):
                         "commercial": partner.commercial_partner_id.display_name,
                     }
                 )
-
-    # ------------------------------------------------------------------
-    # Classification: what follows from the figures and decisions
-    # ------------------------------------------------------------------
-    def _kam_follow_commercial_entity(self):
-        """Partners that became a contact, or an account of their own.
-
-        A contact holds no classification (it shows its account's); a partner
-        that became an account is classified from its own revenue figures and
-        its own decisions, never from those of the account it left.
-        """
-        self.env.flush_all()
-        contacts = self.filtered(lambda partner: partner != partner.commercial_partner_id)
-        accounts = self - contacts
-        if contacts:
-            self.env.execute_query(
-                SQL(
-                    "UPDATE res_partner SET %s WHERE id = ANY(%s)",
-                    SQL(", ").join(
-                        SQL("%s = NULL", SQL.identifier(fname)) for fname in CLASSIFICATION_FIELDS
-                    ),
-                    contacts.ids,
-                )
-            )
-        if accounts:
-            accounts._kam_reclassify_from_figures()
-        self.invalidate_recordset(CLASSIFICATION_FIELDS)
-        self.modified(CLASSIFICATION_FIELDS)
-        accounts._kam_refresh_key_status()
-
-    def _kam_reclassify_from_figures(self):
-        """Tier and key-by-revenue of accounts from their own ranking rows."""
-        self.env["kam.account.figure"].flush_model()
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE res_partner partner
-                   SET kam_own_tier = figures.tiers, kam_own_is_key_by_revenue = figures.keys
-                  FROM (SELECT account.id,
-                               jsonb_object_agg(figure.company_id::text, figure.tier)
-                                   FILTER (WHERE figure.id IS NOT NULL) AS tiers,
-                               jsonb_object_agg(figure.company_id::text, figure.is_key)
-                                   FILTER (WHERE figure.id IS NOT NULL) AS keys
-                          FROM res_partner account
-                     LEFT JOIN kam_account_figure figure ON figure.partner_id = account.id
-                         WHERE account.id = ANY(%s)
-                      GROUP BY account.id) figures
-                 WHERE partner.id = figures.id
-                """,
-                self.ids,
-            )
-        )
-
-    def _kam_refresh_key_status(self, companies=None):
-        """Bring the key status of accounts in line with what it follows from.
-
-        An account is a key account of a company when a KAM manager forced it, or,
-        without such a decision, when it is strategic or key by revenue in that
-        company. Works on the commercial entities of ``self``, or on every account
-        when called on an empty recordset by the concentration computation.
-        Returns the accounts whose status changed.
-        """
-        partner_model = self.env["res.partner"]
-        partner_model.flush_model()
-        changed_ids = []
-        # a handful of companies: the whole table is meant
-        all_companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
-        for company in companies or all_companies:
-            key = str(company.id)
-            by_revenue = SQL(
-                "COALESCE((account.kam_own_is_key_by_revenue ->> %s)::boolean, FALSE)", key
-            )
-            strategic = SQL("COALESCE((account.kam_own_is_strategic ->> %s)::boolean, FALSE)", key)
-            override = SQL("(account.kam_own_key_override ->> %s)", key)
-            where = SQL("account.id = ANY(%s)", self.commercial_partner_id.ids) if self else SQL()
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    WITH status AS (
-                        SELECT account.id,
-                               CASE %(override)s
-                                    WHEN 'key' THEN TRUE
-                                    WHEN 'not_key' THEN FALSE
-                                    ELSE %(strategic)s OR %(by_revenue)s
-                               END AS is_key,
-                               CASE WHEN %(override)s = 'key' THEN 'manual'
-                                    WHEN %(override)s = 'not_key' THEN NULL
-                                    WHEN %(strategic)s AND %(by_revenue)s THEN 'both'
-                                    WHEN %(strategic)s THEN 'strategic'
-                                    WHEN %(by_revenue)s THEN 'revenue'
-                               END AS reason
-                          FROM res_partner account
-                         WHERE account.id = account.commercial_partner_id %(where)s
-                    )
-                    UPDATE res_partner account
-                       SET kam_own_is_key_account =
-                               COALESCE(account.kam_own_is_key_account, '{}'::jsonb)
-                               || jsonb_build_object(%(key)s, status.is_key),
-                           kam_own_key_reason = COALESCE(account.kam_own_key_reason, '{}'::jsonb)
-                                                || jsonb_build_object(%(key)s, status.reason)
-                      FROM status
-                     WHERE account.id = status.id
-                       AND (COALESCE((account.kam_own_is_key_account ->> %(key)s)::boolean, FALSE)
-                                IS DISTINCT FROM status.is_key
-                            OR (account.kam_own_key_reason ->> %(key)s)
-                                IS DISTINCT FROM status.reason)
-                 RETURNING account.id
-                    """,
-                    override=override,
-                    strategic=strategic,
-                    by_revenue=by_revenue,
-                    where=SQL("AND %s", where) if where else SQL(),
-                    key=key,
-                )
-            )
-            changed_ids.extend(row[0] for row in rows)
-        changed = partner_model.browse(sorted(set(changed_ids)))
-        status_fields = ["kam_own_is_key_account", "kam_own_key_reason"]
-        partner_model.invalidate_model(status_fields)
-        changed.modified(status_fields)
-        return changed

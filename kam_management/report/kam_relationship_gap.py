@@ -15,6 +15,19 @@ class KamRelationshipGap(models.Model):
     _name = "kam.relationship.gap"
     _description = "Relationship gap of a key account"
     _auto = False
+    # what the view reads, flushed before it is searched
+    _depends = {
+        "res.partner": [
+            "commercial_partner_id", "active", "name", "kam_own_user_id",
+            "kam_own_is_strategic", "kam_own_key_override",
+        ],
+        "kam.account.figure": ["company_id", "partner_id", "is_key"],
+        "kam.stakeholder": [
+            "account_id", "contact_id", "active", "attitude", "influence", "next_contact_date",
+            "role_ids",
+        ],
+        "kam.stakeholder.role": ["is_decision_maker"],
+    }  # fmt: skip
     _order = "account_id, gap"
     _rec_name = "gap"
 
@@ -32,23 +45,39 @@ class KamRelationshipGap(models.Model):
             gap.display_name = f"{label}: {gap.detail}" if gap.detail else label
 
     def init(self):
-        # One row per gap of an account in a company where it is a key account
-        # (kam_own_is_key_account holds one flag per company). Each account's map is
-        # summed up once, in a LATERAL subquery, so that reading the gaps of one
-        # account (its form) only looks at that account; the id is derived from
-        # (account, company, gap), so it stays the same between reads.
+        # One row per gap of an account in a company where it is a key account:
+        # the candidates are the accounts key by revenue in a company (their
+        # ranking row) and those a manager decided about (strategic flag or
+        # decision), whose key status is then read as everywhere else
+        # (kam.classification). Each account's map is summed up once, in a
+        # LATERAL subquery, so that reading the gaps of one account (its form)
+        # only looks at that account; the id is derived from (account, company,
+        # gap), so it stays the same between reads.
+        classification = self.env["kam.classification"]._expressions(
+            "account", "figure", SQL.identifier("company", "id")
+        )
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.execute_query(
             SQL(
                 """
                 CREATE OR REPLACE VIEW %(view)s AS
-                SELECT account.id::bigint * 1000000 + flag.key::bigint * 4 + gap.ordinal AS id,
+                SELECT account.id::bigint * 1000000 + company.id::bigint * 4 + gap.ordinal AS id,
                        account.id AS account_id,
-                       (account.kam_own_user_id ->> flag.key)::integer AS kam_user_id,
-                       flag.key::integer AS company_id, gap.gap, gap.detail
-                  FROM res_partner account
-                  JOIN LATERAL jsonb_each_text(account.kam_own_is_key_account) flag
-                    ON flag.value = 'true'
+                       %(kam)s AS kam_user_id,
+                       company.id AS company_id, gap.gap, gap.detail
+                  FROM (SELECT partner_id AS id, company_id FROM kam_account_figure WHERE is_key
+                         UNION
+                        SELECT partner.id, company.id
+                          FROM res_partner partner
+                          JOIN res_company company
+                            ON partner.kam_own_key_override ? company.id::text
+                            OR partner.kam_own_is_strategic ? company.id::text
+                         WHERE partner.kam_own_key_override IS NOT NULL
+                            OR partner.kam_own_is_strategic IS NOT NULL) candidate
+                  JOIN res_partner account ON account.id = candidate.id
+                  JOIN res_company company ON company.id = candidate.company_id
+             LEFT JOIN kam_account_figure figure
+                    ON figure.partner_id = account.id AND figure.company_id = company.id
                  CROSS JOIN LATERAL (
                     SELECT COALESCE(BOOL_OR(people.decides), FALSE) AS has_decision_maker,
                            COUNT(*) FILTER (WHERE people.live) AS live_count,
@@ -88,8 +117,11 @@ class KamRelationshipGap(models.Model):
                  ) AS gap (ordinal, gap, detail, applies)
                  WHERE account.id = account.commercial_partner_id
                    AND account.active
+                   AND %(is_key)s
                    AND gap.applies
                 """,
                 view=SQL.identifier(self._table),
+                kam=classification["kam_user_id"],
+                is_key=classification["kam_is_key_account"],
             )
         )

@@ -33,7 +33,7 @@ PARTNER_FIELDS = {
     "kam_revenue_rank": KAMS,
     "kam_own_user_id": KAMS,
     "kam_own_strategic_reason": KAMS,
-    "kam_own_is_key_account": SALES,
+    "kam_own_key_override": KAMS,
 }
 
 

@@ -93,3 +93,14 @@ class TestConcentrationConcurrency(AccountTestInvoicingCommon):
         with freeze_time(datetime(2026, 2, 10, 12, 0)):
             run = self.Run.with_context(tz="UTC").sudo()._compute_for_company(self.company)
         self.assertEqual(run.date_to, fields.Date.to_date("2026-02-11"))
+
+    def test_a_new_threshold_says_when_it_applies(self):
+        self.Run.sudo()._compute_for_company(self.company)
+        Settings = self.env["res.config.settings"]
+        unchanged = Settings.new({"kam_threshold_percent": self.company.kam_threshold_percent})
+        self.assertFalse(unchanged._onchange_kam_classification_settings(), "nothing to say")
+        settings = Settings.new({"kam_threshold_percent": 70})  # the form, before saving
+        warning = settings._onchange_kam_classification_settings()["warning"]
+        self.assertIn("Recompute Now", warning["message"])
+        nextcall = self.env.ref("kam_management.ir_cron_kam_concentration").nextcall
+        self.assertIn(nextcall.strftime("%Y-%m-%d"), warning["message"])

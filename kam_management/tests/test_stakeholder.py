@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import mute_logger
 
 from .common import KamCommon
 
@@ -318,17 +318,12 @@ class TestRelationshipGaps(KamCommon):
 
     def test_gaps_belong_to_the_companies_where_the_account_is_key(self):
         other_company = self.env["res.company"].create({"name": "KAM Other Company"})
-        self.env.flush_all()
-        self.env.execute_query(
-            SQL(
-                "UPDATE res_partner"
-                "   SET kam_own_is_key_account = jsonb_build_object(%s, FALSE, %s, TRUE)"
-                " WHERE id = %s",
-                str(self.env.company.id),
-                str(other_company.id),
-                self.account.id,
-            )
+        # not key here (a manager's decision), key by revenue in the other company
+        self.account.write({"kam_key_override": "not_key", "kam_key_override_reason": "Not here"})
+        self.env["kam.account.figure"].create(
+            {"company_id": other_company.id, "partner_id": self.account.id, "is_key": True}
         )
+        self.env.flush_all()
         gaps = self.env["kam.relationship.gap"].search([("account_id", "=", self.account.id)])
         self.assertTrue(gaps)
         self.assertEqual(gaps.company_id, other_company)

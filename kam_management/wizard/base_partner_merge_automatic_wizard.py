@@ -11,7 +11,10 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
     Odoo moves every reference from the merged partners to the one kept; where
     that would give a person twice on one relationship map (or twice in one
     deal), its generic fallback deletes the merged partner's rows. The maps and
-    buying roles are merged first, so that nothing is deleted.
+    buying roles are merged first, so that nothing is deleted. Decisions are
+    company-dependent values, which Odoo merges company by company (the kept
+    partner's win); the classification follows from them and from the kept
+    partner's own ranking.
     """
 
     _inherit = "base.partner.merge.automatic.wizard"
@@ -22,14 +25,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self._kam_merge_stakeholders(src_partners, dst_partner)
         self._kam_merge_opportunity_roles(src_partners, dst_partner)
         return super()._update_foreign_keys(src_partners, dst_partner)
-
-    @api.model
-    def _update_values(self, src_partners, dst_partner):
-        result = super()._update_values(src_partners, dst_partner)
-        # the merged partner keeps its own revenue figures; its decisions may now
-        # include those of the merged ones (Odoo merges company-dependent values)
-        dst_partner.sudo()._kam_follow_commercial_entity()
-        return result
 
     @api.model
     def _kam_check_may_merge_decisions(self, src_partners, dst_partner):

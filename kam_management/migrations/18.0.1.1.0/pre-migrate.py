@@ -3,13 +3,19 @@
 Before, the KAM, the strategic flag (reason, review date) and the manager
 decision (reason) were one value per partner, copied onto every contact; the
 classification (key by revenue, tier, key status, reason) was per company but
-copied onto contacts too. Now all of them live per company on the account (the
-commercial entity), in the ``kam_own_*`` columns, and contacts read their
-account's values.
+copied onto contacts too. Now the decisions live per company on the account
+(the commercial entity), in the ``kam_own_*`` columns, contacts read their
+account's values, and the classification is read from the revenue ranking
+(kam_account_figure, which already holds it) and the decisions: its partner
+columns go.
 
 Each decision is kept for every company it was valid for: the partner's own
 company, or every company for a partner shared between companies; a KAM only
 in the companies that user may access.
+
+Sales orders: the stored KAM (the current one) becomes the KAM at
+confirmation of confirmed orders, where valid for the order's company; the
+current KAM and key status are read from the account.
 """
 
 from odoo.tools import SQL
@@ -22,12 +28,8 @@ DECISIONS = {
     "kam_key_override": ("kam_own_key_override", "varchar"),
     "kam_key_override_reason": ("kam_own_key_override_reason", "text"),
 }
-CLASSIFICATION = {
-    "kam_is_key_by_revenue": "kam_own_is_key_by_revenue",
-    "kam_tier": "kam_own_tier",
-    "kam_is_key_account": "kam_own_is_key_account",
-    "kam_key_reason": "kam_own_key_reason",
-}
+# read from kam_account_figure now (it holds the same ranking)
+CLASSIFICATION = ("kam_is_key_by_revenue", "kam_tier", "kam_is_key_account", "kam_key_reason")
 
 
 def column_exists(cr, column):
@@ -91,19 +93,19 @@ def migrate(cr, version):
                 type=SQL(value_type),
             )
         )
-    for old, new in CLASSIFICATION.items():
-        # already per company; only accounts keep it (contacts held copies)
-        cr.execute(
-            SQL(
-                """
-                ALTER TABLE res_partner ADD COLUMN %(new)s jsonb;
-                UPDATE res_partner SET %(new)s = %(old)s
-                 WHERE id = commercial_partner_id AND %(old)s IS NOT NULL
-                """,
-                old=SQL.identifier(old),
-                new=SQL.identifier(new),
-            )
-        )
+    cr.execute(
+        """
+        ALTER TABLE sale_order RENAME COLUMN kam_user_id TO kam_confirmed_user_id;
+        ALTER TABLE sale_order DROP CONSTRAINT IF EXISTS sale_order_kam_user_id_fkey;
+        ALTER TABLE sale_order DROP COLUMN IF EXISTS kam_is_key_account;
+        UPDATE sale_order sale SET kam_confirmed_user_id = NULL
+         WHERE kam_confirmed_user_id IS NOT NULL
+           AND (sale.state != 'sale'
+                OR NOT EXISTS (SELECT 1 FROM res_company_users_rel access
+                                WHERE access.user_id = sale.kam_confirmed_user_id
+                                  AND access.cid = sale.company_id))
+        """
+    )
     cr.execute(
         SQL(
             "ALTER TABLE res_partner %s",
