@@ -1,3 +1,4 @@
+import gc
 import io
 from contextlib import contextmanager
 from datetime import timedelta
@@ -123,6 +124,19 @@ class KamConcentrationEngine(models.AbstractModel):
         finally:
             self.env.execute_query(SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key"))
 
+    @contextmanager
+    def _gc_paused(self):
+        """Tens of thousands of ranking rows are tuples: allocating them would set
+        off collections of the whole server heap, which took 0.1-0.2 s on some
+        nights of the benchmark (the whole ranking maths takes 0.03 s)."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            yield
+        finally:
+            if enabled:
+                gc.enable()
+
     @api.model
     def _rank(self, company):
         """Aggregate and rank the company's customers into ``kam_ranking``.
@@ -130,19 +144,20 @@ class KamConcentrationEngine(models.AbstractModel):
         :return: (ranking result of tools/concentration.py, date_from, date_to)
         """
         date_from, date_to = self._revenue_window(company)
-        rows = self.env.execute_query(self._revenue_query(company, date_from, date_to))
-        result = rank_accounts(rows, company.kam_threshold_percent, company.kam_tier_b_percent)
-        # amounts and shares rounded to the 2 digits of the stored figures, so that
-        # an unchanged figure compares equal to the stored one
-        lines = io.StringIO(
-            "".join(
-                f"{partner_id}\t{revenue:.2f}\t{rank}\t{share:.2f}\t{cumulative_share:.2f}"
-                f"\t{tier}\t{'t' if is_key else 'f'}\n"
-                for partner_id, revenue, rank, share, cumulative_share, tier, is_key in (
-                    result.accounts
+        with self._gc_paused():
+            rows = self.env.execute_query(self._revenue_query(company, date_from, date_to))
+            result = rank_accounts(rows, company.kam_threshold_percent, company.kam_tier_b_percent)
+            # amounts and shares rounded to the 2 digits of the stored figures, so
+            # that an unchanged figure compares equal to the stored one
+            lines = io.StringIO(
+                "".join(
+                    f"{partner_id}\t{revenue:.2f}\t{rank}\t{share:.2f}\t{cumulative_share:.2f}"
+                    f"\t{tier}\t{'t' if is_key else 'f'}\n"
+                    for partner_id, revenue, rank, share, cumulative_share, tier, is_key in (
+                        result.accounts
+                    )
                 )
             )
-        )
         # COPY, the fastest way in; as Odoo does around COPY: asynchronous wait
         # callbacks do not support it
         wait_callback = psycopg2.extensions.get_wait_callback()
@@ -263,7 +278,7 @@ class KamConcentrationEngine(models.AbstractModel):
             SQL(
                 """
                 INSERT INTO kam_concentration_line
-                    (run_id, date, partner_id, revenue, share, cumulative_share,
+                    (run_id, date, account_ref, revenue, share, cumulative_share,
                      rank, tier, is_key, movement)
                 SELECT %(run)s, %(date)s,
                        COALESCE(ranking.partner_id, previous.partner_id),

@@ -7,6 +7,7 @@ of 0 and are never key.
 """
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 # Relative tolerance when comparing a running total with a threshold, so that
@@ -56,30 +57,40 @@ def rank_accounts(revenues, threshold_percent=80.0, tier_b_percent=95.0):
     """
     _check_percent("threshold_percent", threshold_percent, 1)
     _check_percent("tier_b_percent", tier_b_percent, threshold_percent)
-    ordered = sorted(
-        ((partner_id, float(revenue)) for partner_id, revenue in revenues),
-        key=lambda row: (-row[1], row[0]),
-    )
+    ordered = [(partner_id, float(revenue)) for partner_id, revenue in revenues]
+    # largest first, ties by partner id (two stable sorts on C-level keys)
+    ordered.sort(key=itemgetter(0))
+    ordered.sort(key=itemgetter(1), reverse=True)
     positive = [revenue for _partner, revenue in ordered if revenue > 0]
     total = sum(positive)
     result = ConcentrationResult(total_revenue=total, customer_count=len(positive))
     key_limit = total * threshold_percent / 100 * (1 - _EPSILON)
     tier_b_limit = total * tier_b_percent / 100 * (1 - _EPSILON)
+    accounts = result.accounts
     running = 0.0
-    for rank, (partner_id, revenue) in enumerate(ordered, start=1):
-        if revenue > 0:
-            before = running
-            running += revenue
-            share = revenue / total * 100
-            cumulative = min(running / total * 100, 100.0)
-            is_key = before < key_limit
-            tier = "a" if is_key else ("b" if before < tier_b_limit else "c")
-        else:
-            share, is_key, tier = 0.0, False, "c"
-            cumulative = 100.0 if total else 0.0
-        result.accounts.append(
-            RankedAccount(partner_id, revenue, rank, share, cumulative, tier, is_key)
+    rank = 0
+    for partner_id, revenue in ordered[: len(positive)]:
+        rank += 1
+        before = running
+        running += revenue
+        is_key = before < key_limit
+        tier = "a" if is_key else ("b" if before < tier_b_limit else "c")
+        accounts.append(
+            RankedAccount(
+                partner_id,
+                revenue,
+                rank,
+                revenue / total * 100,
+                min(running / total * 100, 100.0),
+                tier,
+                is_key,
+            )
         )
+    # customers at zero or below: ranked last, never key
+    last_cumulative = 100.0 if total else 0.0
+    for partner_id, revenue in ordered[len(positive) :]:
+        rank += 1
+        accounts.append(RankedAccount(partner_id, revenue, rank, 0.0, last_cumulative, "c", False))
     result.key_account_count = sum(1 for account in result.accounts if account.is_key)
     # `positive` is sorted, largest first: the KPIs need no further sort
     result.hhi = herfindahl_index(positive)

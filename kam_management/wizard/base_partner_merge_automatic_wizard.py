@@ -24,6 +24,14 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self._kam_check_may_merge_decisions(src_partners, dst_partner)
         self._kam_merge_stakeholders(src_partners, dst_partner)
         self._kam_merge_opportunity_roles(src_partners, dst_partner)
+        # the concentration history refers to accounts by id, without a foreign key
+        self.env.execute_query(
+            SQL(
+                "UPDATE kam_concentration_line SET account_ref = %s WHERE account_ref = ANY(%s)",
+                dst_partner.id,
+                src_partners.ids,
+            )
+        )
         return super()._update_foreign_keys(src_partners, dst_partner)
 
     @api.model

@@ -116,3 +116,14 @@ def migrate(cr, version):
         )
     )
     cr.execute("DROP TABLE kam_account_company")
+    # the history refers to accounts by id, without a foreign key (kam.concentration.line)
+    cr.execute(
+        """
+        ALTER TABLE kam_concentration_line RENAME COLUMN partner_id TO account_ref;
+        ALTER TABLE kam_concentration_line
+            DROP CONSTRAINT IF EXISTS kam_concentration_line_partner_id_fkey;
+        ALTER TABLE kam_concentration_line ALTER COLUMN account_ref DROP NOT NULL;
+        ALTER INDEX IF EXISTS kam_concentration_line__partner_id_index
+            RENAME TO kam_concentration_line__account_ref_index;
+        """
+    )
