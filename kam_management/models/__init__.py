@@ -1,4 +1,5 @@
 from . import kam_account_managed_mixin
+from . import kam_account_ref_mixin
 from . import kam_nightly_mixin
 from . import res_company
 from . import res_config_settings

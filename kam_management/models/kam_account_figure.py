@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .res_partner import KAM_TIERS
@@ -14,7 +14,7 @@ class KamAccountFigure(models.Model):
     """
 
     _name = "kam.account.figure"
-    _inherit = ["kam.account.managed.mixin"]
+    _inherit = ["kam.account.ref.mixin", "kam.account.managed.mixin"]
     _kam_account_field = "partner_id"
     _description = "Revenue ranking of a customer"
     _order = "company_id, rank"
@@ -22,11 +22,9 @@ class KamAccountFigure(models.Model):
     _log_access = False  # rewritten in bulk every night, see above
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)
+    # looked up by (company, account): the unique index serves; no index of its own
+    account_ref = fields.Integer(index=False)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner", string="Account", required=True, readonly=True, index=True,
-        ondelete="cascade",
-    )  # fmt: skip
     revenue = fields.Monetary(currency_field="currency_id", readonly=True, aggregator="sum")
     share = fields.Float(string="Share (%)", digits=(16, 2), readonly=True, aggregator="sum")
     cumulative_share = fields.Float(
@@ -39,10 +37,40 @@ class KamAccountFigure(models.Model):
     _sql_constraints = [
         (
             "company_partner_unique",
-            "UNIQUE(company_id, partner_id)",
+            "UNIQUE(company_id, account_ref)",
             "A customer has one ranking per company.",
         ),
     ]
+
+    @api.model
+    def _kam_sql_account_and_company(self, alias):
+        return SQL.identifier(alias, "account_ref"), SQL.identifier(alias, "company_id")
+
+    # Partners read their classification from these rows (not stored on them):
+    # what the ORM writes here is seen at once.
+    @api.model_create_multi
+    def create(self, vals_list):
+        figures = super().create(vals_list)
+        self._invalidate_classification()
+        return figures
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._invalidate_classification()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._invalidate_classification()
+        return result
+
+    @api.model
+    def _invalidate_classification(self):
+        self.env["res.partner"].invalidate_model(
+            ["kam_revenue", "kam_revenue_share", "kam_cumulative_share", "kam_revenue_rank",
+             "kam_tier", "kam_is_key_by_revenue", "kam_is_key_account", "kam_key_reason"]
+        )  # fmt: skip
+        self.env["sale.order"].invalidate_model(["kam_is_key_account"])
 
     def init(self):
         # Nearly every row is rewritten each night (shares and ranks move with the
@@ -51,12 +79,4 @@ class KamAccountFigure(models.Model):
         # nightly rewrite of 20 000 rows took a third of the time in the benchmark.
         self.env.execute_query(
             SQL("ALTER TABLE %s SET (fillfactor = 50)", SQL.identifier(self._table))
-        )
-        # the key accounts of a company, for searching partners and orders by key status
-        self.env.execute_query(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS kam_account_figure_key_index"
-                " ON %s (company_id, partner_id) WHERE is_key",
-                SQL.identifier(self._table),
-            )
         )

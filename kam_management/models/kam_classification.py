@@ -86,7 +86,7 @@ class KamClassification(models.AbstractModel):
             "kam_account_figure",
             SQL(
                 "%s = %s AND %s = %s",
-                SQL.identifier(figure, "partner_id"),
+                SQL.identifier(figure, "account_ref"),
                 SQL.identifier(account, "id"),
                 SQL.identifier(figure, "company_id"),
                 company,
@@ -122,14 +122,14 @@ class KamClassification(models.AbstractModel):
         return SQL(
             """
             (SELECT account.id
-               FROM (SELECT figure.partner_id AS id
+               FROM (SELECT figure.account_ref AS id
                        FROM kam_account_figure figure
                       WHERE figure.company_id = %(company)s AND %(figure_condition)s
                       UNION
                      SELECT id FROM res_partner WHERE %(decided)s) candidate
                JOIN res_partner account ON account.id = candidate.id
           LEFT JOIN kam_account_figure figure
-                 ON figure.partner_id = account.id AND figure.company_id = %(company)s
+                 ON figure.account_ref = account.id AND figure.company_id = %(company)s
               WHERE %(matches)s)
             """,
             company=company.id,

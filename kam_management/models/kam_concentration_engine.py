@@ -114,7 +114,8 @@ class KamConcentrationEngine(models.AbstractModel):
                     cumulative_share NUMERIC, tier VARCHAR, is_key BOOLEAN
                 );
                 CREATE TEMPORARY TABLE kam_previous_key AS
-                SELECT partner_id FROM kam_account_figure WHERE company_id = %s AND is_key
+                SELECT account_ref AS partner_id FROM kam_account_figure
+                 WHERE company_id = %s AND is_key
                 """,
                 company.id,
             )
@@ -187,7 +188,7 @@ class KamConcentrationEngine(models.AbstractModel):
                    SET %(assignments)s
                   FROM kam_ranking ranking
                  WHERE figure.company_id = %(company)s
-                   AND figure.partner_id = ranking.partner_id
+                   AND figure.account_ref = ranking.partner_id
                    AND (%(current)s) IS DISTINCT FROM (%(new)s)
              RETURNING figure.is_key
                 )
@@ -206,11 +207,11 @@ class KamConcentrationEngine(models.AbstractModel):
             SQL(
                 """
                 WITH written AS (
-                INSERT INTO kam_account_figure (company_id, partner_id, %(columns)s)
+                INSERT INTO kam_account_figure (company_id, account_ref, %(columns)s)
                 SELECT %(company)s, ranking.partner_id, %(ranking_columns)s
                   FROM kam_ranking ranking
              LEFT JOIN kam_account_figure figure
-                    ON figure.company_id = %(company)s AND figure.partner_id = ranking.partner_id
+                    ON figure.company_id = %(company)s AND figure.account_ref = ranking.partner_id
                  WHERE figure.id IS NULL
              RETURNING is_key
                 )
@@ -229,7 +230,7 @@ class KamConcentrationEngine(models.AbstractModel):
                 """
                 DELETE FROM kam_account_figure figure
                  USING kam_account_figure current
-             LEFT JOIN kam_ranking ranking ON ranking.partner_id = current.partner_id
+             LEFT JOIN kam_ranking ranking ON ranking.partner_id = current.account_ref
                  WHERE figure.id = current.id
                    AND current.company_id = %s
                    AND ranking.partner_id IS NULL
@@ -239,20 +240,7 @@ class KamConcentrationEngine(models.AbstractModel):
         )
         self.env["kam.account.figure"].invalidate_model()
         # the classification of partners is read from the ranking
-        self.env["res.partner"].invalidate_model(
-            [
-                "kam_revenue",
-                "kam_revenue_share",
-                "kam_cumulative_share",
-                "kam_revenue_rank",
-                "kam_tier",
-                "kam_is_key_by_revenue",
-                "kam_is_key_account",
-                "kam_key_reason",
-                "kam_figure_ids",
-            ]
-        )
-        self.env["sale.order"].invalidate_model(["kam_is_key_account"])
+        self.env["kam.account.figure"]._invalidate_classification()
         return updated[0][0] or inserted[0][0]
 
     @api.model

@@ -21,6 +21,8 @@ SALES_USER = "sales_team.group_sale_salesman"
 
 # What a KAM manager decides about an account, per company: the only key-account
 # values stored on partners (the classification is read from kam.account.figure).
+# Searched through the partial indexes Odoo puts on company-dependent columns,
+# except the texts and the date (no index: installing builds none for them).
 DECISION_FIELDS = (
     "kam_own_user_id",
     "kam_own_is_strategic",
@@ -71,10 +73,18 @@ class ResPartner(models.Model):
         string="Own Strategic Flag", company_dependent=True, groups=KAM_USER, prefetch="kam"
     )
     kam_own_strategic_reason = fields.Text(
-        string="Own Strategic Reason", company_dependent=True, groups=KAM_USER, prefetch="kam"
+        string="Own Strategic Reason",
+        company_dependent=True,
+        groups=KAM_USER,
+        prefetch="kam",
+        index=False,
     )
     kam_own_strategic_review_date = fields.Date(
-        string="Own Strategic Review Date", company_dependent=True, groups=KAM_USER, prefetch="kam"
+        string="Own Strategic Review Date",
+        company_dependent=True,
+        groups=KAM_USER,
+        prefetch="kam",
+        index=False,
     )
     kam_own_key_override = fields.Selection(
         [("key", "Force key account"), ("not_key", "Force not key")],
@@ -84,7 +94,11 @@ class ResPartner(models.Model):
         prefetch="kam",
     )
     kam_own_key_override_reason = fields.Text(
-        string="Own Decision Reason", company_dependent=True, groups=KAM_USER, prefetch="kam"
+        string="Own Decision Reason",
+        company_dependent=True,
+        groups=KAM_USER,
+        prefetch="kam",
+        index=False,
     )
     # ------------------------------------------------------------------
     # What users see and edit: the values of the commercial entity
@@ -171,13 +185,6 @@ class ResPartner(models.Model):
         compute="_compute_kam_classification",
         search="_search_kam_key_reason",
         groups=KAM_USER,
-    )
-    kam_figure_ids = fields.One2many(
-        "kam.account.figure",
-        "partner_id",
-        string="Revenue Ranking Rows",
-        groups=KAM_USER,
-        help="Technical: the ranking of this account in each company.",
     )
     # Figures of the revenue-concentration computation in the current company,
     # read from kam.account.figure (a customer shared by two companies can be key
@@ -301,13 +308,9 @@ class ResPartner(models.Model):
     def _search_kam_key_reason(self, operator, value):
         return self.env["kam.classification"]._search_domain("kam_key_reason", operator, value)
 
+    # the ranking rows invalidate these fields when written (kam.account.figure)
     @api.depends_context("company")
-    @api.depends(
-        "commercial_partner_id.kam_figure_ids.revenue",
-        "commercial_partner_id.kam_figure_ids.rank",
-        "commercial_partner_id.kam_figure_ids.tier",
-        "commercial_partner_id.kam_figure_ids.is_key",
-    )
+    @api.depends("commercial_partner_id")
     def _compute_kam_figures(self):
         by_account = self._kam_figures()
         for partner in self:
@@ -321,8 +324,6 @@ class ResPartner(models.Model):
     @api.depends(
         "commercial_partner_id.kam_own_is_strategic",
         "commercial_partner_id.kam_own_key_override",
-        "commercial_partner_id.kam_figure_ids.tier",
-        "commercial_partner_id.kam_figure_ids.is_key",
     )
     def _compute_kam_classification(self):
         by_account = self._kam_figures()
@@ -347,12 +348,12 @@ class ResPartner(models.Model):
             .search_fetch(
                 [
                     ("company_id", "=", self.env.company.id),
-                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("account_ref", "in", self.commercial_partner_id.ids),
                 ],
-                ["partner_id", "revenue", "share", "cumulative_share", "rank", "tier", "is_key"],
+                ["account_ref", "revenue", "share", "cumulative_share", "rank", "tier", "is_key"],
             )
         )
-        return {figure.partner_id.id: figure for figure in figures}
+        return {figure.account_ref: figure for figure in figures}
 
     def _inverse_kam_ranking(self):
         """A KAM manager corrects the ranking of an account until the next
@@ -365,7 +366,7 @@ class ResPartner(models.Model):
             if figure:
                 figure.write(values)
             else:
-                figure_model.create({"company_id": company.id, "partner_id": account.id, **values})
+                figure_model.create({"company_id": company.id, "account_ref": account.id, **values})
 
     @api.depends_context("company")
     def _compute_kam_concentration_date(self):

@@ -38,7 +38,6 @@ class SaleOrder(models.Model):
         string="KAM at Confirmation",
         readonly=True,
         copy=False,
-        index="btree_not_null",
         groups=SALES_USER,
         help="Key Account Manager of the customer when the order was confirmed: whom the "
         "sale counts for.",
@@ -49,7 +48,6 @@ class SaleOrder(models.Model):
         "partner_id.commercial_partner_id.kam_own_user_id",
         "partner_id.commercial_partner_id.kam_own_is_strategic",
         "partner_id.commercial_partner_id.kam_own_key_override",
-        "partner_id.commercial_partner_id.kam_figure_ids.is_key",
     )
     def _compute_kam_account(self):
         self.update({"kam_is_key_account": False, "kam_user_id": False})

@@ -40,7 +40,7 @@ class SaleReport(models.Model):
             + """
             LEFT JOIN res_partner kam_account ON kam_account.id = partner.commercial_partner_id
             LEFT JOIN kam_account_figure kam_figure
-                   ON kam_figure.partner_id = kam_account.id
+                   ON kam_figure.account_ref = kam_account.id
                   AND kam_figure.company_id = s.company_id
             """
         )

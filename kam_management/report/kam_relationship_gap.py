@@ -21,7 +21,7 @@ class KamRelationshipGap(models.Model):
             "commercial_partner_id", "active", "name", "kam_own_user_id",
             "kam_own_is_strategic", "kam_own_key_override",
         ],
-        "kam.account.figure": ["company_id", "partner_id", "is_key"],
+        "kam.account.figure": ["company_id", "account_ref", "is_key"],
         "kam.stakeholder": [
             "account_id", "contact_id", "active", "attitude", "influence", "next_contact_date",
             "role_ids",
@@ -65,7 +65,7 @@ class KamRelationshipGap(models.Model):
                        account.id AS account_id,
                        %(kam)s AS kam_user_id,
                        company.id AS company_id, gap.gap, gap.detail
-                  FROM (SELECT partner_id AS id, company_id FROM kam_account_figure WHERE is_key
+                  FROM (SELECT account_ref AS id, company_id FROM kam_account_figure WHERE is_key
                          UNION
                         SELECT partner.id, company.id
                           FROM res_partner partner
@@ -77,7 +77,7 @@ class KamRelationshipGap(models.Model):
                   JOIN res_partner account ON account.id = candidate.id
                   JOIN res_company company ON company.id = candidate.company_id
              LEFT JOIN kam_account_figure figure
-                    ON figure.partner_id = account.id AND figure.company_id = company.id
+                    ON figure.account_ref = account.id AND figure.company_id = company.id
                  CROSS JOIN LATERAL (
                     SELECT COALESCE(BOOL_OR(people.decides), FALSE) AS has_decision_maker,
                            COUNT(*) FILTER (WHERE people.live) AS live_count,

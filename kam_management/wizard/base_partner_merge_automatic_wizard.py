@@ -24,15 +24,41 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self._kam_check_may_merge_decisions(src_partners, dst_partner)
         self._kam_merge_stakeholders(src_partners, dst_partner)
         self._kam_merge_opportunity_roles(src_partners, dst_partner)
-        # the concentration history refers to accounts by id, without a foreign key
+        self._kam_merge_ranking_rows(src_partners, dst_partner)
+        return super()._update_foreign_keys(src_partners, dst_partner)
+
+    @api.model
+    def _kam_merge_ranking_rows(self, src_partners, dst_partner):
+        """The ranking and the history refer to accounts by id, without a foreign
+        key: moved here. The kept partner keeps its own ranking row in a company;
+        it takes over a merged one's where it had none (until the next
+        computation ranks the merged revenue)."""
+        self.env.flush_all()
         self.env.execute_query(
             SQL(
-                "UPDATE kam_concentration_line SET account_ref = %s WHERE account_ref = ANY(%s)",
-                dst_partner.id,
-                src_partners.ids,
+                """
+                DELETE FROM kam_account_figure merged
+                 USING kam_account_figure kept
+                 WHERE merged.account_ref = ANY(%(merged)s) AND kept.account_ref = %(kept)s
+                   AND kept.company_id = merged.company_id;
+                DELETE FROM kam_account_figure merged
+                 WHERE merged.account_ref = ANY(%(merged)s)
+                   AND merged.id NOT IN (SELECT DISTINCT ON (company_id) id
+                                           FROM kam_account_figure
+                                          WHERE account_ref = ANY(%(merged)s)
+                                       ORDER BY company_id, revenue DESC, id);
+                UPDATE kam_account_figure SET account_ref = %(kept)s
+                 WHERE account_ref = ANY(%(merged)s);
+                UPDATE kam_concentration_line SET account_ref = %(kept)s
+                 WHERE account_ref = ANY(%(merged)s);
+                """,
+                merged=src_partners.ids,
+                kept=dst_partner.id,
             )
         )
-        return super()._update_foreign_keys(src_partners, dst_partner)
+        self.env["kam.account.figure"].invalidate_model()
+        self.env["kam.account.figure"]._invalidate_classification()
+        self.env["kam.concentration.line"].invalidate_model()
 
     @api.model
     def _kam_check_may_merge_decisions(self, src_partners, dst_partner):

@@ -116,14 +116,20 @@ def migrate(cr, version):
         )
     )
     cr.execute("DROP TABLE kam_account_company")
-    # the history refers to accounts by id, without a foreign key (kam.concentration.line)
-    cr.execute(
-        """
-        ALTER TABLE kam_concentration_line RENAME COLUMN partner_id TO account_ref;
-        ALTER TABLE kam_concentration_line
-            DROP CONSTRAINT IF EXISTS kam_concentration_line_partner_id_fkey;
-        ALTER TABLE kam_concentration_line ALTER COLUMN account_ref DROP NOT NULL;
-        ALTER INDEX IF EXISTS kam_concentration_line__partner_id_index
-            RENAME TO kam_concentration_line__account_ref_index;
-        """
-    )
+    # the ranking and the history refer to accounts by id, without a foreign key
+    # (kam.account.ref.mixin)
+    for table in ("kam_concentration_line", "kam_account_figure"):
+        cr.execute(
+            SQL(
+                """
+                ALTER TABLE %(table)s RENAME COLUMN partner_id TO account_ref;
+                ALTER TABLE %(table)s DROP CONSTRAINT IF EXISTS %(fkey)s;
+                ALTER TABLE %(table)s ALTER COLUMN account_ref DROP NOT NULL;
+                ALTER INDEX IF EXISTS %(old_index)s RENAME TO %(new_index)s;
+                """,
+                table=SQL.identifier(table),
+                fkey=SQL.identifier(f"{table}_partner_id_fkey"),
+                old_index=SQL.identifier(f"{table}__partner_id_index"),
+                new_index=SQL.identifier(f"{table}__account_ref_index"),
+            )
+        )
