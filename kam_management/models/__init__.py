@@ -17,6 +17,13 @@ from . import kam_stakeholder
 from . import kam_opportunity_contact
 from . import crm_lead
 from . import kam_demo_data
+from . import kam_member_role
+from . import kam_account_member
+from . import kam_absence
+from . import kam_effort_measure
+from . import kam_workload
+from . import kam_handover
 from . import kam_account_plan
 from . import kam_account_plan_objective
 from . import mail_activity
+from . import mail_activity_type

@@ -25,6 +25,14 @@ class KamAccountManagedMixin(models.AbstractModel):
         search="_search_kam_user_id",
         help="The KAM of the account in the company of this record.",
     )
+    kam_team_user_ids = fields.Many2many(
+        "res.users",
+        string="Account Team",
+        compute="_compute_kam_team_user_ids",
+        search="_search_kam_team_user_ids",
+        help="Who works on the account now in the company of this record: its KAM and the "
+        "current members of its team.",
+    )
 
     @api.model
     def _kam_sql_account_and_company(self, alias):
@@ -49,6 +57,60 @@ class KamAccountManagedMixin(models.AbstractModel):
             company = record.mapped(self._kam_company_field) or self.env.company
             record.kam_user_id = account.with_company(company).sudo().kam_own_user_id
 
+    @api.depends(
+        lambda self: [
+            f"{self._kam_account_field}.commercial_partner_id.kam_own_user_id",
+            f"{self._kam_account_field}.commercial_partner_id.kam_member_ids.user_id",
+            f"{self._kam_account_field}.commercial_partner_id.kam_member_ids.date_start",
+            f"{self._kam_account_field}.commercial_partner_id.kam_member_ids.date_end",
+            self._kam_company_field,
+        ]
+    )
+    @api.depends_context("company")
+    def _compute_kam_team_user_ids(self):
+        members = self.env["kam.account.member"].sudo()
+        for record in self:
+            account = record.mapped(self._kam_account_field).commercial_partner_id
+            company = record.mapped(self._kam_company_field) or self.env.companies
+            team = members.search(
+                [
+                    ("account_id", "=", account.id),
+                    ("company_id", "in", company.ids),
+                    ("is_current", "=", True),
+                ]
+            )
+            record.kam_team_user_ids = team.user_id | record.kam_user_id
+
+    def _search_kam_team_user_ids(self, operator, value):
+        if operator not in ("in", "=") or not value:
+            raise NotImplementedError(self.env._("Search the account team with in or =."))
+        users = [value] if isinstance(value, int) else list(value)
+        return [("id", "in", self._kam_sql_managed_records(users, with_team=True))]
+
+    def _kam_present(self, user):
+        """``user``, or, while they are away, the backup KAM of the record's account
+        who is not away."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        if not user or not user._kam_is_absent_on(today):
+            return user
+        account = self.mapped(self._kam_account_field).commercial_partner_id
+        company = self.mapped(self._kam_company_field) or self.env.companies
+        backups = (
+            self.env["kam.account.member"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", account.id),
+                    ("company_id", "in", company.ids),
+                    ("is_backup", "=", True),
+                    ("is_current", "=", True),
+                ]
+            )
+            .user_id
+        )
+        return next((b for b in backups if not b._kam_is_absent_on(today)), user)
+
     def _search_kam_user_id(self, operator, value):
         negative = operator in expression.NEGATIVE_TERM_OPERATORS
         if operator in ("=", "!=") and value is False:
@@ -67,9 +129,10 @@ class KamAccountManagedMixin(models.AbstractModel):
         managed = self._kam_sql_managed_records(users)
         return [("id", "not in" if negative else "in", managed)]
 
-    def _kam_sql_managed_records(self, user_ids):
+    def _kam_sql_managed_records(self, user_ids, with_team=False):
         """SQL: ids of the records whose account is managed by one of the users, or
-        by anybody when ``user_ids`` is None."""
+        by anybody when ``user_ids`` is None; with ``with_team``, also those whose
+        account has one of the users in its current team."""
         self.flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id", "kam_own_user_id"])
         account, company = self._kam_sql_account_and_company("record")
@@ -88,6 +151,23 @@ class KamAccountManagedMixin(models.AbstractModel):
             companies=companies,
             matches=matches,
         )
+        if with_team:
+            self.env["kam.account.member"].flush_model()
+            condition = SQL(
+                """(%(kam)s OR EXISTS (
+                        SELECT 1 FROM kam_account_member member
+                         WHERE member.account_id = account.id
+                           AND member.user_id %(matches)s
+                           AND %(current)s
+                           AND CASE WHEN %(company)s IS NULL
+                                    THEN member.company_id::text = ANY(%(companies)s)
+                                    ELSE member.company_id = %(company)s END))""",
+                kam=condition,
+                matches=matches,
+                current=self.env["kam.account.member"]._sql_current("member"),
+                company=company,
+                companies=companies,
+            )
         return SQL(
             """
             (SELECT record.id

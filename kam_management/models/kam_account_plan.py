@@ -496,12 +496,29 @@ class KamAccountPlan(models.Model):
         The account and the company come from each plan; ``query(company, periods)``
         returns (key, figure) rows for the periods of one company, given as a table.
         """
+        return self._measure_by_company(
+            ((key, plan.company_id, plan.account_id, start, end, category)
+             for key, plan, start, end, category in periods),
+            query,
+        )  # fmt: skip
+
+    @api.model
+    def _measure_accounts(self, periods):
+        """Revenue per key for periods (key, company, account, date_from, date_to)."""
+        return self._measure_by_company(
+            ((key, company, account, start, end, None)
+             for key, company, account, start, end in periods),
+            self._revenue_query,
+        )  # fmt: skip
+
+    @api.model
+    def _measure_by_company(self, periods, query):
         # the figures are read in SQL: what the ORM still holds must be written first
         self.env.flush_all()
         by_company = defaultdict(list)
-        for key, plan, date_from, date_to, category in periods:
-            by_company[plan.company_id].append(
-                (key, plan.account_id.commercial_partner_id.id, date_from, date_to, category)
+        for key, company, account, date_from, date_to, category in periods:
+            by_company[company].append(
+                (key, account.commercial_partner_id.id, date_from, date_to, category)
             )
         result = {}
         for company, rows in by_company.items():
@@ -651,7 +668,9 @@ class KamAccountPlan(models.Model):
         managers = self.env.ref("kam_management.group_kam_manager").users.filtered(
             lambda user: self.company_id in user.company_ids
         )
-        for user in (self.user_id, self.kam_user_id, *managers):
+        # while the owner or the KAM is away, their backup
+        for user in (self._kam_present(self.user_id), self._kam_present(self.kam_user_id),
+                     *managers):  # fmt: skip
             if user.active and user._kam_is_kam():
                 return user
         return self.env["res.users"]

@@ -222,7 +222,7 @@ class KamStakeholder(models.Model):
         """The relationship owner, else the account's KAM: someone who may open the
         stakeholder and mark the to-do done."""
         self.ensure_one()
-        for user in (self.owner_id, self.kam_user_id):
+        for user in (self._kam_present(self.owner_id), self._kam_present(self.kam_user_id)):
             if user.active and user._kam_is_kam():
                 return user
         return self.env["res.users"]

@@ -61,6 +61,42 @@ class ResCompany(models.Model):
         default=30,
         help="How often a stakeholder should hear from us, unless set on the stakeholder.",
     )
+    # Workload of the account teams
+    kam_effort_tier_a_hours = fields.Float(
+        string="Base Effort, Tier A (h/month)",
+        default=16.0,
+        help="Hours a month an account of tier A takes, before its relationships.",
+    )
+    kam_effort_tier_b_hours = fields.Float(string="Base Effort, Tier B (h/month)", default=8.0)
+    kam_effort_tier_c_hours = fields.Float(string="Base Effort, Tier C (h/month)", default=3.0)
+    kam_effort_strategic_hours = fields.Float(
+        string="Base Effort, Strategic (h/month)",
+        default=12.0,
+        help="Hours a month a strategic account takes, whatever its tier, when that is more "
+        "than its tier's.",
+    )
+    kam_effort_relationship_hours = fields.Float(
+        string="Effort per Relationship (h/month)",
+        default=3.0,
+        help="Hours a month each stakeholder on the account's map takes (practitioners "
+        "count 2 to 8).",
+    )
+    kam_default_capacity_hours = fields.Float(
+        string="KAM Capacity (h/month)",
+        default=100.0,
+        help="Hours a month a KAM has for key-account work, unless set on the KAM.",
+    )
+    kam_overload_percent = fields.Float(
+        string="Overload Above (%)",
+        default=100.0,
+        help="A KAM whose estimated effort goes above this share of their capacity is overloaded.",
+    )
+    kam_message_minutes = fields.Float(
+        string="Minutes per Message",
+        default=5.0,
+        help="Measured effort: minutes counted for each message or email a person writes "
+        "on an account, its contacts, plans, stakeholders or opportunities.",
+    )
     kam_last_concentration_date = fields.Datetime(
         string="Last Concentration Computation", readonly=True, copy=False
     )
@@ -80,6 +116,35 @@ class ResCompany(models.Model):
         self.ensure_one()
         tz = self.partner_id.tz or self.env.context.get("tz")
         return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.constrains(
+        "kam_effort_tier_a_hours",
+        "kam_effort_tier_b_hours",
+        "kam_effort_tier_c_hours",
+        "kam_effort_strategic_hours",
+        "kam_effort_relationship_hours",
+        "kam_default_capacity_hours",
+        "kam_overload_percent",
+        "kam_message_minutes",
+    )
+    def _check_kam_workload_settings(self):
+        for company in self:
+            if (
+                min(
+                    company.kam_effort_tier_a_hours,
+                    company.kam_effort_tier_b_hours,
+                    company.kam_effort_tier_c_hours,
+                    company.kam_effort_strategic_hours,
+                    company.kam_effort_relationship_hours,
+                    company.kam_message_minutes,
+                )
+                < 0
+            ):
+                raise ValidationError(self.env._("Effort hours and minutes cannot be negative."))
+            if company.kam_default_capacity_hours <= 0 or company.kam_overload_percent <= 0:
+                raise ValidationError(
+                    self.env._("A KAM's capacity and the overload level must be above zero.")
+                )
 
     @api.constrains(
         "kam_window_months",

@@ -14,6 +14,26 @@ class ResConfigSettings(models.TransientModel):
     kam_stakeholder_cadence_days = fields.Integer(
         related="company_id.kam_stakeholder_cadence_days", readonly=False
     )
+    kam_effort_tier_a_hours = fields.Float(
+        related="company_id.kam_effort_tier_a_hours", readonly=False
+    )
+    kam_effort_tier_b_hours = fields.Float(
+        related="company_id.kam_effort_tier_b_hours", readonly=False
+    )
+    kam_effort_tier_c_hours = fields.Float(
+        related="company_id.kam_effort_tier_c_hours", readonly=False
+    )
+    kam_effort_strategic_hours = fields.Float(
+        related="company_id.kam_effort_strategic_hours", readonly=False
+    )
+    kam_effort_relationship_hours = fields.Float(
+        related="company_id.kam_effort_relationship_hours", readonly=False
+    )
+    kam_default_capacity_hours = fields.Float(
+        related="company_id.kam_default_capacity_hours", readonly=False
+    )
+    kam_overload_percent = fields.Float(related="company_id.kam_overload_percent", readonly=False)
+    kam_message_minutes = fields.Float(related="company_id.kam_message_minutes", readonly=False)
     kam_next_computation = fields.Char(
         string="Next Computation",
         compute="_compute_kam_next_computation",

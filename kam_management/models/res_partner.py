@@ -30,6 +30,8 @@ DECISION_FIELDS = (
     "kam_own_strategic_review_date",
     "kam_own_key_override",
     "kam_own_key_override_reason",
+    "kam_own_effort_adjustment",
+    "kam_own_effort_adjustment_reason",
 )
 # The fields users edit, and the account's field each of them writes.
 EDITABLE_FIELDS = {
@@ -39,6 +41,8 @@ EDITABLE_FIELDS = {
     "kam_strategic_review_date": "kam_own_strategic_review_date",
     "kam_key_override": "kam_own_key_override",
     "kam_key_override_reason": "kam_own_key_override_reason",
+    "kam_effort_adjustment": "kam_own_effort_adjustment",
+    "kam_effort_adjustment_reason": "kam_own_effort_adjustment_reason",
 }
 # The ranking of the revenue computation, which a KAM manager may correct until
 # the next computation.
@@ -100,6 +104,15 @@ class ResPartner(models.Model):
         prefetch="kam",
         index=False,
     )
+    kam_own_effort_adjustment = fields.Float(
+        string="Own Effort Adjustment", company_dependent=True, groups=KAM_USER, prefetch="kam",
+        index=False,
+    )  # fmt: skip
+    kam_own_effort_adjustment_reason = fields.Text(
+        string="Own Effort Adjustment Reason", company_dependent=True, groups=KAM_USER,
+        prefetch="kam", index=False,
+    )  # fmt: skip
+
     # ------------------------------------------------------------------
     # What users see and edit: the values of the commercial entity
     # ------------------------------------------------------------------
@@ -152,6 +165,42 @@ class ResPartner(models.Model):
         string="Decision Reason",
         groups=KAM_USER,
         help="Why the manager decided against the revenue classification.",
+    )
+    kam_effort_adjustment = fields.Float(
+        related="commercial_partner_id.kam_own_effort_adjustment",
+        readonly=False,
+        string="Effort Adjustment (h/month)",
+        tracking=True,
+        groups=KAM_USER,
+        help="Hours a month a KAM manager adds to (or takes from) the estimate, with a reason.",
+    )
+    kam_effort_adjustment_reason = fields.Text(
+        related="commercial_partner_id.kam_own_effort_adjustment_reason",
+        readonly=False,
+        string="Adjustment Reason",
+        groups=KAM_USER,
+    )
+    kam_effort_estimated = fields.Float(
+        string="Estimated Effort (h/month)",
+        compute="_compute_kam_effort",
+        digits=(16, 1),
+        groups=KAM_USER,
+        help="What the account takes a month in this company: a base for its tier (or for a "
+        "strategic account), a norm for each relationship on its map, and the adjustment.",
+    )
+    kam_effort_measured = fields.Float(
+        string="Measured Effort (h/month)",
+        compute="_compute_kam_effort",
+        digits=(16, 1),
+        groups=KAM_USER,
+        help="What everybody did on the account over the last 90 days, a month: meetings with "
+        "its people, activities done and messages written on it (measured every night).",
+    )
+    kam_effort_explanation = fields.Char(
+        string="How the Estimate Is Made", compute="_compute_kam_effort", groups=KAM_USER
+    )
+    kam_member_ids = fields.One2many(
+        "kam.account.member", "account_id", string="Account Team", groups=KAM_USER
     )
     kam_is_key_by_revenue = fields.Boolean(
         string="Key by Revenue",
@@ -339,6 +388,79 @@ class ResPartner(models.Model):
             partner.kam_is_key_account = is_key
             partner.kam_key_reason = reason or False
 
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id.kam_own_effort_adjustment", "kam_stakeholder_ids.active")
+    def _compute_kam_effort(self):
+        company = self.env.company
+        workload = self.env["kam.workload"]
+        efforts = workload._account_effort(
+            (account.id, company.id) for account in self.commercial_partner_id
+        )
+        measured = dict(
+            self.env["kam.effort.measure"]
+            .sudo()
+            ._read_group(
+                [("account_ref", "in", self.commercial_partner_id.ids)],
+                ["account_ref"],
+                ["hours:sum"],
+            )
+        )
+        for partner in self:
+            account = partner.commercial_partner_id
+            effort = efforts.get((account.id, company.id))
+            partner.kam_effort_estimated = effort["estimated"] if effort else 0.0
+            partner.kam_effort_measured = measured.get(account.id, 0.0)
+            partner.kam_effort_explanation = (
+                self.env._(
+                    "%(base).0f h for its tier + %(count)s relationships × %(norm)g h "
+                    "+ %(adjustment).0f h adjusted = %(total).0f h a month",
+                    base=effort["base"],
+                    count=effort["relationships"],
+                    norm=company.kam_effort_relationship_hours,
+                    adjustment=effort["adjustment"],
+                    total=effort["estimated"],
+                )
+                if effort
+                else False
+            )
+
+    @api.onchange("kam_user_id")
+    def _onchange_kam_user_id_warn_overload(self):
+        """Before saving: would the new KAM be overloaded?"""
+        kam, account = self.kam_user_id, self.commercial_partner_id._origin
+        if not kam or not account or kam == account.sudo().kam_own_user_id:
+            return None
+        load, limit = kam._kam_load_with(account, self.env.company)
+        if load <= limit:
+            return None
+        return {
+            "warning": {
+                "title": self.env._("%(user)s would be overloaded", user=kam.name),
+                "message": self.env._(
+                    "With %(account)s, the load of %(user)s would be %(load).0f %% of their "
+                    "capacity (overloaded above %(limit).0f %%).",
+                    account=account.display_name,
+                    user=kam.name,
+                    load=load,
+                    limit=limit,
+                ),
+            }
+        }
+
+    @api.constrains("kam_own_effort_adjustment", "kam_own_effort_adjustment_reason")
+    def _check_kam_effort_adjustment_reason(self):
+        for partner in self.sudo():
+            if partner.kam_own_effort_adjustment and not (
+                (partner.kam_own_effort_adjustment_reason or "").strip()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Say why the effort of %(account)s is adjusted: the adjustment needs "
+                        "a reason.",
+                        account=partner.display_name,
+                    )
+                )
+
     def _kam_figures(self):
         """The ranking rows of the accounts of ``self`` in the current company, by
         account id (one query for any number of partners)."""
@@ -449,6 +571,11 @@ class ResPartner(models.Model):
         for partner, values in zip(partners, account_values, strict=True):
             if values:
                 partner.commercial_partner_id.write(values)
+        for partner, vals in zip(partners, vals_list, strict=True):
+            if vals.get("kam_own_user_id"):
+                self.env["kam.account.member"]._sync_team_from_account(
+                    partner, self.env.company, partner.sudo().kam_own_user_id
+                )
         return partners
 
     def write(self, vals):
@@ -456,9 +583,34 @@ class ResPartner(models.Model):
         vals = dict(vals)
         account_values = self._kam_pop_account_values(vals)
         result = super().write(vals)
+        if "kam_own_user_id" in vals:
+            # the team's lead follows the account's KAM in this company
+            self.env["kam.account.member"]._sync_team_from_account(
+                self, self.env.company, self[:1].sudo().kam_own_user_id
+            )
         if account_values:
             self.commercial_partner_id.write(account_values)
         return result
+
+    def _kam_sync_kam_from_team(self):
+        """The lead of the team went: the account's KAM in this company is the
+        current lead, or nobody."""
+        today = fields.Date.context_today(self)
+        for account in self:
+            lead = (
+                self.env["kam.account.member"]
+                .sudo()
+                .search(
+                    [
+                        ("account_id", "=", account.id),
+                        ("company_id", "=", self.env.company.id),
+                        ("is_lead", "=", True),
+                    ]
+                )
+                .filtered(lambda member: member._current_on(today))[:1]
+            )
+            if account.sudo().kam_own_user_id != lead.user_id:
+                account.sudo().kam_own_user_id = lead.user_id
 
     @api.model
     def _kam_pop_account_values(self, vals):

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 
 class ResUsers(models.Model):
@@ -9,3 +9,77 @@ class ResUsers(models.Model):
         an internal user of the KAM group."""
         self.ensure_one()
         return not self.share and self._has_group("kam_management.group_kam_user")
+
+    kam_capacity_hours = fields.Float(
+        string="KAM Capacity (h/month)",
+        help="Hours a month this person has for key-account work; empty: the company's default.",
+    )
+    kam_absence_ids = fields.One2many("kam.absence", "user_id", string="Absences")
+    kam_member_ids = fields.One2many("kam.account.member", "user_id", string="Account Teams")
+    kam_load_percent = fields.Float(
+        string="Load (%)",
+        compute="_compute_kam_load",
+        digits=(16, 0),
+        help="Estimated effort of this person's accounts (by their share) against their capacity.",
+    )
+    kam_measured_load_percent = fields.Float(
+        string="Measured Load (%)", compute="_compute_kam_load", digits=(16, 0)
+    )
+    kam_is_overloaded = fields.Boolean(string="Overloaded", compute="_compute_kam_load")
+    kam_overloaded_since = fields.Datetime(readonly=True, copy=False)
+    kam_overload_notified = fields.Boolean(readonly=True, copy=False)
+
+    def _compute_kam_load(self):
+        loads = {
+            load.user_id.id: load
+            for load in self.env["kam.workload"].sudo().search([("user_id", "in", self.ids)])
+        }
+        for user in self:
+            load = loads.get(user.id)
+            user.kam_load_percent = load.load_percent if load else 0.0
+            user.kam_measured_load_percent = load.measured_load_percent if load else 0.0
+            user.kam_is_overloaded = bool(load and load.is_overloaded)
+
+    def _kam_load_with(self, account, company, share=100.0):
+        """This person's load (%) if they took ``share`` % of the account's effort
+        in the company on top of what they carry now."""
+        self.ensure_one()
+        load = self.env["kam.workload"].sudo().search([("user_id", "=", self.id)])
+        effort = self.env["kam.workload"]._account_effort([(account.id, company.id)])
+        extra = effort.get((account.id, company.id), {}).get("estimated", 0.0) * share / 100
+        capacity = load.capacity_hours or self.kam_capacity_hours
+        capacity = capacity or company.kam_default_capacity_hours
+        limit = load.overload_percent or company.kam_overload_percent
+        return (load.estimated_hours + extra) * 100 / capacity, limit
+
+    def _kam_is_absent_on(self, day):
+        self.ensure_one()
+        return any(a.date_from <= day <= a.date_to for a in self.sudo().kam_absence_ids)
+
+    def _kam_notify_overload(self, load):
+        """An activity for each KAM manager of this person's companies."""
+        self.ensure_one()
+        managers = self.env.ref("kam_management.group_kam_manager").users.filtered(
+            lambda manager: (
+                manager.active
+                and not manager.share
+                and manager.company_ids & self.company_ids
+                and manager != self
+            )
+        )
+        for manager in managers:
+            partner = self.partner_id.with_context(lang=manager.lang).sudo()
+            partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=partner.env._("%(user)s is overloaded", user=self.name),
+                note=partner.env._(
+                    "%(user)s has carried more than their capacity for over a week: "
+                    "load %(load).0f %% (estimated %(estimated).0f h a month for %(capacity).0f "
+                    "h). Rebalance the accounts of the team (Key Accounts > Workload).",
+                    user=self.name,
+                    load=load.load_percent,
+                    estimated=load.estimated_hours,
+                    capacity=load.capacity_hours,
+                ),
+            )

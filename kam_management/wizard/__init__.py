@@ -1,1 +1,4 @@
 from . import base_partner_merge_automatic_wizard
+from . import kam_handover_wizard
+from . import kam_rebalance_wizard
+from . import kam_rebalance_move

@@ -1,0 +1,37 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class KamMemberRole(models.Model):
+    """The role of a person in the team of a key account."""
+
+    _name = "kam.member.role"
+    _description = "Role in an account team"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    description = fields.Text(translate=True)
+    active = fields.Boolean(default=True)
+    is_lead = fields.Boolean(
+        string="Leads the Account",
+        help="The Key Account Manager: one current lead per account and company, in step "
+        "with the account's Key Account Manager.",
+    )
+    is_backup = fields.Boolean(
+        string="Backs Up the Lead",
+        help="Stands in for the lead while the lead is absent: receives the account's "
+        "reminders and plan reviews.",
+    )
+
+    _sql_constraints = [
+        ("name_unique", "UNIQUE(name)", "A team role with this name already exists."),
+    ]
+
+    @api.constrains("is_lead", "is_backup")
+    def _check_lead_or_backup(self):
+        for role in self:
+            if role.is_lead and role.is_backup:
+                raise ValidationError(
+                    self.env._("The role %(role)s cannot both lead and back up.", role=role.name)
+                )
