@@ -2,7 +2,7 @@
 # already importable by python3. See README.md.
 PYTHON ?= python3
 
-.PHONY: demo test bench bench-install upgrade-test odoo-pytest
+.PHONY: demo test bench bench-effort bench-install upgrade-test odoo-pytest
 demo:
 	$(PYTHON) scripts/kam_dev.py demo
 
@@ -14,6 +14,12 @@ CUSTOMERS ?= 20000
 DOCUMENTS ?= 500000
 bench:
 	$(PYTHON) scripts/kam_dev.py bench --customers $(CUSTOMERS) --documents $(DOCUMENTS)
+
+# The nightly measure of effort and the Workload board, on the same database.
+KAMS ?= 50
+bench-effort:
+	$(PYTHON) scripts/kam_dev.py bench-effort --customers $(CUSTOMERS) --documents $(DOCUMENTS) \
+		--kams $(KAMS)
 
 # Installing the addon on a database with history (two companies, orders), see README.
 INSTALL_CUSTOMERS ?= 50000

@@ -17,19 +17,10 @@ it varies between runs, and each night is compared with its own floor.
 import argparse
 import resource
 import statistics
-import time
 
-import odoo
+from bench_tools import superuser_env, timed
+
 from odoo.tools import SQL
-
-
-def timed(function, repeat=1):
-    durations = []
-    for _attempt in range(repeat):
-        started = time.perf_counter()
-        function()
-        durations.append(time.perf_counter() - started)
-    return statistics.median(durations)
 
 
 def add_one_day_of_invoices(env, company, documents):
@@ -66,10 +57,8 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--nights", type=int, default=5, help="nightly runs to time")
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-d", args.database, "--addons-path", args.addons_path])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(args.database, args.addons_path) as env:
+        cr = env.cr
         company = env.ref("base.main_company")
         Run = env["kam.concentration.run"]
         customers = env.execute_query(

@@ -18,7 +18,8 @@ import argparse
 import statistics
 import time
 
-import odoo
+from bench_tools import superuser_env
+
 from odoo.tools import SQL
 
 
@@ -30,10 +31,7 @@ def main():
     parser.add_argument("--install", type=float, required=True)
     parser.add_argument("--peak-mib", type=float, default=0.0)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-d", args.database, "--addons-path", args.addons_path])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(args.database, args.addons_path) as env:
         engine = env["kam.concentration.engine"]
         count = env.execute_query
         partners = count(SQL("SELECT COUNT(*) FROM res_partner"))[0][0]

@@ -13,7 +13,7 @@ when the second company exists already.
 
 import argparse
 
-import odoo
+from bench_tools import superuser_env
 
 SECOND_COMPANY = "KAM Bench Europe"
 
@@ -23,10 +23,7 @@ def main():
     parser.add_argument("database")
     parser.add_argument("--addons-path", required=True)
     args = parser.parse_args()
-    odoo.tools.config.parse_config(["-d", args.database, "--addons-path", args.addons_path])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with superuser_env(args.database, args.addons_path) as env:
         if env["res.company"].search([("name", "=", SECOND_COMPANY)]):
             print(f"{SECOND_COMPANY} exists already")
             return

@@ -33,6 +33,7 @@
         "demo/kam_stakeholder_demo.xml",
         "demo/sale_history_demo.xml",
         "demo/kam_account_plan_demo.xml",
+        "demo/kam_team_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

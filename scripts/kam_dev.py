@@ -465,32 +465,62 @@ def test(_args):
 # --------------------------------------------------------------------------
 # make bench
 # --------------------------------------------------------------------------
-def bench(args):
+def bench_database(args):
+    """The generated benchmark database, made or brought to this checkout.
+
+    :return: (odoo, python, database, addons path), or None on failure
+    """
     odoo, python = prepare_odoo()
     if not odoo:
-        return 1
+        return None
     database = f"kam_bench_{args.customers}_{args.documents}"
     addons_path = odoo.addons_path()
-    if not database_exists(python, database):
+    exists = database_exists(python, database)
+    if not exists:
         say(f"Creating {database} (kam_management without demo data) ...")
-        created = run(
-            odoo.command()
-            + odoo_config_args()
-            + ["--addons-path", addons_path, "-d", database, "-i", ADDON]
-            + ["--without-demo", "all", "--stop-after-init", "--log-level", "warn"],
-            env=odoo.env(),
-        )
-        if created.returncode:
+    else:
+        say(f"Updating kam_management in {database} to this checkout ...")
+    made = run(
+        odoo.command()
+        + odoo_config_args()
+        + ["--addons-path", addons_path, "-d", database]
+        + (["-u", ADDON] if exists else ["-i", ADDON, "--without-demo", "all"])
+        + ["--stop-after-init", "--log-level", "warn"],
+        env=odoo.env(),
+    )
+    if made.returncode:
+        if not exists:
             drop_database(python, database)
-            return 1
+        return None
     generated = run(
         [python, REPO / "bench" / "generate_data.py", database]
         + ["--customers", str(args.customers), "--documents", str(args.documents)]
     )
     if generated.returncode:
+        return None
+    return odoo, python, database, addons_path
+
+
+def bench(args):
+    prepared = bench_database(args)
+    if not prepared:
         return 1
+    odoo, python, database, addons_path = prepared
     return run(
         [python, REPO / "bench" / "benchmark.py", database, "--addons-path", addons_path],
+        env=odoo.env(),
+    ).returncode
+
+
+def bench_effort(args):
+    """Time the nightly measure of effort (teams and traces generated once)."""
+    prepared = bench_database(args)
+    if not prepared:
+        return 1
+    odoo, python, database, addons_path = prepared
+    return run(
+        [python, REPO / "bench" / "effort_benchmark.py", database]
+        + ["--addons-path", addons_path, "--kams", str(args.kams)],
         env=odoo.env(),
     ).returncode
 
@@ -572,11 +602,13 @@ def odoo_pytest(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "command", choices=["demo", "test", "bench", "bench-install", "odoo-pytest"]
+        "command",
+        choices=["demo", "test", "bench", "bench-effort", "bench-install", "odoo-pytest"],
     )
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--documents", type=int, default=500_000)
     parser.add_argument("--orders", type=int, default=0)
+    parser.add_argument("--kams", type=int, default=50)
     parser.add_argument("--database", default=os.environ.get("KAM_DEMO_DB", "kam_demo"))
     parser.add_argument("tests", nargs="*", help="test files, for odoo-pytest")
     args = parser.parse_intermixed_args()
@@ -585,6 +617,7 @@ def main():
         "demo": demo,
         "test": test,
         "bench": bench,
+        "bench-effort": bench_effort,
         "bench-install": bench_install,
         "odoo-pytest": odoo_pytest,
     }

@@ -68,9 +68,11 @@ class KamAccountFigure(models.Model):
     def _invalidate_classification(self):
         self.env["res.partner"].invalidate_model(
             ["kam_revenue", "kam_revenue_share", "kam_cumulative_share", "kam_revenue_rank",
-             "kam_tier", "kam_is_key_by_revenue", "kam_is_key_account", "kam_key_reason"]
+             "kam_tier", "kam_is_key_by_revenue", "kam_is_key_account", "kam_key_reason",
+             "kam_effort_estimated", "kam_effort_explanation"]
         )  # fmt: skip
         self.env["sale.order"].invalidate_model(["kam_is_key_account"])
+        self.env["kam.account.member"].invalidate_model(["effort_estimated"])
 
     def init(self):
         # Nearly every row is rewritten each night (shares and ranks move with the

@@ -21,7 +21,6 @@ class KamAccountMember(models.Model):
 
     account_id = fields.Many2one(
         "res.partner",
-        string="Account",
         required=True,
         index=True,
         ondelete="cascade",
@@ -37,7 +36,7 @@ class KamAccountMember(models.Model):
         index=True,
         domain="[('share', '=', False)]",
     )
-    role_id = fields.Many2one("kam.member.role", string="Role", required=True)
+    role_id = fields.Many2one("kam.member.role", required=True)
     is_lead = fields.Boolean(related="role_id.is_lead", store=True)
     is_backup = fields.Boolean(related="role_id.is_backup", store=True)
     effort_share = fields.Float(
@@ -56,13 +55,13 @@ class KamAccountMember(models.Model):
     effort_estimated = fields.Float(
         string="Estimated Effort (h/month)",
         compute="_compute_effort",
-        digits=(16, 1),
+        digits=(16, 2),
         help="The account's estimated effort times this person's share.",
     )
     effort_measured = fields.Float(
         string="Measured Effort (h/month)",
         compute="_compute_effort",
-        digits=(16, 1),
+        digits=(16, 2),
         help="What this person did on the account over the last 90 days, a month: meetings, "
         "done activities, messages.",
     )
@@ -272,7 +271,13 @@ class KamAccountMember(models.Model):
     def _sync_team_from_account(self, accounts, company, kam):
         """The account's KAM changed in ``company``: the team's lead follows."""
         today = fields.Date.context_today(self)
-        lead_role = self.env["kam.member.role"].sudo().search([("is_lead", "=", True)], limit=1)
+        # an archived lead role still leads: the account's KAM always has one
+        lead_role = (
+            self.env["kam.member.role"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("is_lead", "=", True)], order="active desc, sequence, id", limit=1)
+        )
         members = self.sudo()
         for account in accounts:
             current = members.search(

@@ -67,3 +67,34 @@ class KamDemoData(models.AbstractModel):
         for invoice in invoices:
             invoice.invoice_date = invoice.invoice_line_ids.sale_line_ids.order_id.date_order.date()
         invoices.action_post()
+
+    @api.model
+    def _generate_team_activity(self):
+        """Meetings, calls marked done and notes of the account teams over the last
+        weeks, so that the measured effort of the demo shows something real; then
+        the nightly measure. Called from the demo data only."""
+        now = fields.Datetime.now()
+        call = self.env.ref("mail.mail_activity_data_call")
+        members = self.env["kam.account.member"].search([("is_current", "=", True)])
+        for index, member in enumerate(members.filtered(lambda m: m.effort_share >= 10)):
+            account, user = member.account_id, member.user_id
+            people = account.child_ids[:2] or account
+            for week in range(1 + index % 3):
+                start = now - timedelta(days=7 * week + 3, hours=index % 5)
+                self.env["calendar.event"].create(
+                    {
+                        "name": self.env._("Review with %(account)s", account=account.name),
+                        "start": start,
+                        "stop": start + timedelta(hours=1 + index % 2),
+                        "user_id": user.id,
+                        "partner_ids": [fields.Command.set((people | user.partner_id).ids)],
+                    }
+                )
+            account.with_user(user).activity_schedule(
+                activity_type_id=call.id, user_id=user.id, summary=self.env._("Follow-up call")
+            ).with_user(user).action_feedback(feedback=self.env._("Call done: next steps agreed"))
+            account.with_user(user).message_post(
+                body=self.env._("Visit report: production planning for next quarter discussed."),
+                message_type="comment",
+            )
+        self.env["kam.workload"]._cron_workload()

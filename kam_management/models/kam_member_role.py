@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class KamMemberRole(models.Model):
@@ -35,3 +35,19 @@ class KamMemberRole(models.Model):
                 raise ValidationError(
                     self.env._("The role %(role)s cannot both lead and back up.", role=role.name)
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_held(self):
+        held = self.env["kam.account.member"].sudo().with_context(active_test=False)
+        for role in self:
+            count = held.search_count([("role_id", "=", role.id)])
+            if count:
+                raise UserError(
+                    self.env._(
+                        "The role %(role)s is held by %(count)s team members: archive it instead.",
+                        role=role.name,
+                        count=count,
+                    )
+                )
+            if role.is_lead:
+                raise UserError(self.env._("The lead role cannot be deleted."))

@@ -207,6 +207,29 @@ class KamWorkload(models.Model):
         )
 
     # ------------------------------------------------------------------
+    # Buttons of the board
+    # ------------------------------------------------------------------
+    def action_open_accounts(self):
+        """The accounts whose team the KAM is in now, with their role and share."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_account_member_action"
+        )
+        action["name"] = self.env._("Accounts of %(kam)s", kam=self.user_id.name)
+        action["domain"] = [("user_id", "=", self.user_id.id)]
+        action["context"] = {"search_default_current": 1}
+        return action
+
+    def action_hand_over(self):
+        """Open the handover wizard from this KAM."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_handover_wizard_action"
+        )
+        action["context"] = {"default_from_user_id": self.user_id.id}
+        return action
+
+    # ------------------------------------------------------------------
     # Nightly
     # ------------------------------------------------------------------
     @api.model
@@ -221,6 +244,7 @@ class KamWorkload(models.Model):
         """Date each overload, and tell the KAM managers once when one lasts."""
         now = fields.Datetime.now()
         users = self.env["res.users"].sudo()
+        self.invalidate_model()  # a view: what was read earlier may have changed
         loads = self.sudo().search([])
         overloaded = loads.filtered("is_overloaded").user_id
         ended = users.search([("kam_overloaded_since", "!=", False)]) - overloaded

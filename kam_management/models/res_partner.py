@@ -183,7 +183,7 @@ class ResPartner(models.Model):
     kam_effort_estimated = fields.Float(
         string="Estimated Effort (h/month)",
         compute="_compute_kam_effort",
-        digits=(16, 1),
+        digits=(16, 2),
         groups=KAM_USER,
         help="What the account takes a month in this company: a base for its tier (or for a "
         "strategic account), a norm for each relationship on its map, and the adjustment.",
@@ -191,7 +191,7 @@ class ResPartner(models.Model):
     kam_effort_measured = fields.Float(
         string="Measured Effort (h/month)",
         compute="_compute_kam_effort",
-        digits=(16, 1),
+        digits=(16, 2),
         groups=KAM_USER,
         help="What everybody did on the account over the last 90 days, a month: meetings with "
         "its people, activities done and messages written on it (measured every night).",
@@ -389,7 +389,11 @@ class ResPartner(models.Model):
             partner.kam_key_reason = reason or False
 
     @api.depends_context("company")
-    @api.depends("commercial_partner_id.kam_own_effort_adjustment", "kam_stakeholder_ids.active")
+    @api.depends(
+        "commercial_partner_id.kam_own_effort_adjustment",
+        "commercial_partner_id.kam_own_is_strategic",
+        "commercial_partner_id.kam_stakeholder_ids.active",
+    )
     def _compute_kam_effort(self):
         company = self.env.company
         workload = self.env["kam.workload"]

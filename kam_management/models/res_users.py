@@ -30,6 +30,7 @@ class ResUsers(models.Model):
     kam_overload_notified = fields.Boolean(readonly=True, copy=False)
 
     def _compute_kam_load(self):
+        self.env["kam.workload"].invalidate_model()  # a view: read it afresh
         loads = {
             load.user_id.id: load
             for load in self.env["kam.workload"].sudo().search([("user_id", "in", self.ids)])
@@ -44,6 +45,7 @@ class ResUsers(models.Model):
         """This person's load (%) if they took ``share`` % of the account's effort
         in the company on top of what they carry now."""
         self.ensure_one()
+        self.env["kam.workload"].invalidate_model()  # a view: read it afresh
         load = self.env["kam.workload"].sudo().search([("user_id", "=", self.id)])
         effort = self.env["kam.workload"]._account_effort([(account.id, company.id)])
         extra = effort.get((account.id, company.id), {}).get("estimated", 0.0) * share / 100

@@ -75,6 +75,30 @@ class TestAccessMatrix(KamRightsCommon):
         cls.buying_role = env["kam.opportunity.contact"].create(
             {"lead_id": cls.lead.id, "contact_id": cls.contact.id}
         )
+        cls.member_role = env.ref("kam_management.kam_member_role_sales")
+        cls.member = env["kam.account.member"].create(
+            {
+                "account_id": cls.account.id,
+                "company_id": cls.company.id,
+                "user_id": cls.salesman.id,
+                "role_id": cls.member_role.id,
+                "effort_share": 10,
+            }
+        )
+        cls.absence = env["kam.absence"].create(
+            {"user_id": cls.kam_user.id, "date_from": "2026-08-03", "date_to": "2026-08-14"}
+        )
+        cls.handover = env["kam.handover"].create(
+            {
+                "company_id": cls.company.id,
+                "from_user_id": cls.other_kam_user.id,
+                "to_user_id": cls.kam_user.id,
+                "account_ids": [fields.Command.set(cls.account.ids)],
+            }
+        )
+        cls.measure = env["kam.effort.measure"].create(
+            {"account_ref": cls.account.id, "user_id": cls.kam_user.id, "hours": 4}
+        )
         env.flush_all()
         cls.gap = env["kam.relationship.gap"].search([("account_id", "=", cls.account.id)])[:1]
 
@@ -186,6 +210,75 @@ class TestAccessMatrix(KamRightsCommon):
             },
             write_values={"target": 3},
         )
+
+    def test_account_teams(self):
+        # the KAM forms the team of their account, managers every team of their company
+        self.check(
+            self.member,
+            {"read": KAMS, "create": EDITORS, "write": EDITORS, "unlink": EDITORS},
+            create_values={
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "user_id": self.users[SALES_ALL].id,
+                "role_id": self.member_role.id,
+                "effort_share": 5,
+            },
+            write_values={"effort_share": 7},
+        )
+
+    def test_team_roles_configuration(self):
+        managers = {MANAGER, OTHER_COMPANY}  # a setting of every company
+        unused = self.env["kam.member.role"].create({"name": "Logistics partner"})
+        self.check(
+            unused,
+            {"read": KAMS | managers, "create": managers, "write": managers, "unlink": managers},
+            create_values={"name": "Logistics"},
+            write_values={"sequence": 3},
+        )
+
+    def test_absences(self):
+        # everybody's own; a manager records those of the people of their companies
+        self.check(
+            self.absence,
+            {"read": KAMS, "create": EDITORS, "write": EDITORS, "unlink": EDITORS},
+            create_values={
+                "user_id": self.kam_user.id,
+                "date_from": "2026-09-01",
+                "date_to": "2026-09-02",
+            },
+            write_values={"note": "Holidays"},
+        )
+
+    def test_handovers(self):
+        self.check(
+            self.handover,
+            {"read": KAMS, "create": {MANAGER}, "write": {MANAGER}, "unlink": {MANAGER}},
+            create_values={
+                "company_id": self.company.id,
+                "from_user_id": self.kam_user.id,
+                "to_user_id": self.other_kam_user.id,
+            },
+            write_values={"transition_over": True},
+        )
+
+    def test_measured_effort(self):
+        self.check(
+            self.measure,
+            {"read": KAMS, "create": NOBODY, "write": NOBODY, "unlink": NOBODY},
+            create_values={"account_ref": self.account.id, "user_id": self.kam_user.id},
+            write_values={"hours": 1},
+        )
+
+    def test_workload(self):
+        # a KAM reads their own load, a manager everybody's in their companies
+        load = self.env["kam.workload"].search([("user_id", "=", self.kam_user.id)])
+        self.assertOnlyProfiles(
+            {KAM, MANAGER},
+            lambda user: load.with_user(user).read(["load_percent"]),
+            "read kam.workload",
+        )
+        for profile in (KAM, MANAGER):
+            self.assertFalse(self.allowed(lambda p=profile: load.with_user(self.users[p]).unlink()))
 
     def test_sensitive_fields_of_the_account_and_of_its_contacts(self):
         for partner in (self.account, self.contact, self.portal_user.partner_id):

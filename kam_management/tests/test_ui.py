@@ -32,3 +32,15 @@ class TestKeyAccountsUi(HttpCase):
     def test_plans_to_watch_tour(self):
         """A manager sees the stale and at-risk plans."""
         self.start_tour("/odoo", "kam_plans_to_watch_tour", login="admin")
+
+    def test_workload_tour(self):
+        """A manager reads the Workload board and hands an account over from it."""
+        self.start_tour("/odoo", "kam_workload_tour", login="admin")
+        account = self.env["res.partner"].search([("name", "=", "Startup Hidrógeno Verde")])
+        javier = self.env["res.users"].search([("login", "=", "javier")])
+        marco = self.env["res.users"].search([("login", "=", "marco")])
+        self.assertEqual(account.kam_user_id, javier)
+        self.assertIn(marco.partner_id, account.message_partner_ids, "Marco follows in transition")
+        self.assertIn(javier.partner_id, account.message_partner_ids)
+        dossier = account.message_ids.filtered(lambda message: "Handover of" in message.body)
+        self.assertEqual(len(dossier), 1, "the dossier is on the account's chatter")
