@@ -110,6 +110,23 @@ SHOTS = [
         "/odoo/action-kam_management.kam_account_plan_action_watch",
         [],
     ),
+    ("workload_board.png", "admin", "/odoo/action-kam_management.kam_workload_action", []),
+    ("workload_board_es.png", "lucia", "/odoo/action-kam_management.kam_workload_action", []),
+    (
+        "account_team_tab.png",
+        "admin",
+        ACTION,
+        [
+            ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
+            ".o_notebook .nav-link[name='kam_team']",
+        ],
+    ),
+    (
+        "handover_wizard.png",
+        "admin",
+        "/odoo/action-kam_management.kam_workload_action",
+        [".o_kanban_record:has-text('Marco Ruiz') button[name='action_hand_over']"],
+    ),
 ]
 
 # (file name, login, language, name of the plan to print): first page of the PDF as

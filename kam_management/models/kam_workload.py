@@ -38,7 +38,7 @@ class KamWorkload(models.Model):
     }  # fmt: skip
 
     user_id = fields.Many2one("res.users", string="Key Account Manager", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Team", readonly=True)
+    team_id = fields.Many2one("crm.team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     capacity_hours = fields.Float(string="Capacity (h/month)", readonly=True, digits=(16, 1))
     estimated_hours = fields.Float(
@@ -245,8 +245,8 @@ class KamWorkload(models.Model):
         now = fields.Datetime.now()
         users = self.env["res.users"].sudo()
         self.invalidate_model()  # a view: what was read earlier may have changed
-        loads = self.sudo().search([])
-        overloaded = loads.filtered("is_overloaded").user_id
+        loads = self.sudo().search([("is_overloaded", "=", True)])
+        overloaded = loads.user_id
         ended = users.search([("kam_overloaded_since", "!=", False)]) - overloaded
         ended.write({"kam_overloaded_since": False, "kam_overload_notified": False})
         overloaded.filtered(lambda user: not user.kam_overloaded_since).write(

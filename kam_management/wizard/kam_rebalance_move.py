@@ -6,7 +6,7 @@ class KamRebalanceMove(models.TransientModel):
     _description = "Suggested move of an account"
 
     wizard_id = fields.Many2one("kam.rebalance.wizard", required=True, ondelete="cascade")
-    account_id = fields.Many2one("res.partner", string="Account", required=True)
+    account_id = fields.Many2one("res.partner", required=True)
     from_user_id = fields.Many2one("res.users", string="From", required=True)
     to_user_id = fields.Many2one("res.users", string="To", required=True)
     effort_hours = fields.Float(string="Effort (h/month)", digits=(16, 1))

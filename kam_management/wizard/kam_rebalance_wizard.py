@@ -19,9 +19,7 @@ class KamRebalanceWizard(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    team_id = fields.Many2one(
-        "crm.team", string="Team", help="Empty: the KAMs who are in no sales team."
-    )
+    team_id = fields.Many2one("crm.team", help="Empty: the KAMs who are in no sales team.")
     move_ids = fields.One2many("kam.rebalance.move", "wizard_id", string="Suggested Moves")
 
     def action_suggest(self):
