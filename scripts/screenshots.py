@@ -119,6 +119,7 @@ SHOTS = [
         [
             ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
             ".o_notebook .nav-link[name='kam_team']",
+            "scroll:.o_field_widget[name='kam_member_ids']",
         ],
     ),
     (

@@ -1,5 +1,7 @@
 from datetime import datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 from ..tools.demo_sales_plan import build_order_plan
@@ -68,12 +70,39 @@ class KamDemoData(models.AbstractModel):
             invoice.invoice_date = invoice.invoice_line_ids.sale_line_ids.order_id.date_order.date()
         invoices.action_post()
 
+    def _date_demo_leads(self):
+        """The demo KAMs have led their accounts for over a year, except where a
+        handover gave the account to someone else: the former lead's time in the
+        team ends the day before."""
+        Member = self.env["kam.account.member"]
+        today = fields.Date.context_today(self)
+        leads = Member.search([("is_lead", "=", True), ("is_current", "=", True)])
+        leads.write({"date_start": today - relativedelta(months=14)})
+        for handover in self.env["kam.handover"].search([]):
+            handed = leads.filtered(
+                lambda lead, h=handover: lead.account_id in h.account_ids
+                and lead.user_id == h.to_user_id
+            )
+            handed.write({"date_start": handover.date})
+            for lead in handed:
+                Member.create(
+                    {
+                        "account_id": lead.account_id.id,
+                        "company_id": lead.company_id.id,
+                        "user_id": handover.from_user_id.id,
+                        "role_id": lead.role_id.id,
+                        "date_start": today - relativedelta(months=14),
+                        "date_end": handover.date - relativedelta(days=1),
+                    }
+                )
+
     @api.model
     def _generate_team_activity(self):
         """Meetings, calls marked done and notes of the account teams over the last
         weeks, so that the measured effort of the demo shows something real; then
         the nightly measure. Called from the demo data only."""
         now = fields.Datetime.now()
+        self._date_demo_leads()
         call = self.env.ref("mail.mail_activity_data_call")
         members = self.env["kam.account.member"].search([("is_current", "=", True)])
         for index, member in enumerate(members.filtered(lambda m: m.effort_share >= 10)):

@@ -176,8 +176,10 @@ class KamWorkload(models.Model):
                        kam.company_id, capacity.hours AS capacity_hours,
                        COALESCE(work.estimated, 0) AS estimated_hours,
                        COALESCE(work.measured, 0) AS measured_hours,
-                       COALESCE(work.estimated, 0) * 100 / capacity.hours AS load_percent,
-                       COALESCE(work.measured, 0) * 100 / capacity.hours AS measured_load_percent,
+                       ROUND((COALESCE(work.estimated, 0) * 100 / capacity.hours)::numeric, 1)
+                           AS load_percent,
+                       ROUND((COALESCE(work.measured, 0) * 100 / capacity.hours)::numeric, 1)
+                           AS measured_load_percent,
                        company.kam_overload_percent AS overload_percent,
                        COALESCE(work.estimated, 0) * 100 / capacity.hours
                            > company.kam_overload_percent AS is_overloaded,
