@@ -156,6 +156,19 @@ for order_id, (company_id, kam, state) in snapshot["orders"].items():
                         f"expected {valid_kam}")
     if (Order.browse(order_id).kam_user_id.id or None) != valid_kam:
         problems.append(f"sale order {order_id}: current KAM {Order.browse(order_id).kam_user_id}")
+# every account's KAM leads its team in that company, once
+Member = env["kam.account.member"].sudo()
+leads = 0
+for partner_id, (company_id, *_values) in snapshot["partners"].items():
+    partner = Partner.browse(int(partner_id))
+    for company in companies.filtered(lambda c: company_id in (None, c.id)):
+        kam = partner.with_company(company).kam_user_id
+        lead = Member.search([("account_id", "=", partner.id), ("company_id", "=", company.id),
+                              ("is_lead", "=", True), ("is_current", "=", True)])
+        if lead.user_id != kam:
+            problems.append(f"{partner.name} in {company.name}: lead {lead.user_id.name},"
+                            f" KAM {kam.name}")
+        leads += len(lead)
 # the new rules apply
 rule = env.ref("kam_management.kam_stakeholder_rule_user_own")
 if "account_id.kam_user_id" in rule.domain_force:
@@ -182,7 +195,8 @@ for fname in ("kam_strategic_reason", "kam_revenue", "kam_user_id"):
         pass
 env.cr.rollback()
 print(f"checked {checked} decisions of {len(snapshot['partners'])} accounts in "
-      f"{len(companies)} companies, {sum(map(len, snapshot['records'].values()))} records")
+      f"{len(companies)} companies, {sum(map(len, snapshot['records'].values()))} records, "
+      f"{leads} team leads")
 if problems:
     print("UPGRADE PROBLEMS:")
     for problem in problems:
