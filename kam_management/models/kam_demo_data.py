@@ -78,10 +78,11 @@ class KamDemoData(models.AbstractModel):
         today = fields.Date.context_today(self)
         leads = Member.search([("is_lead", "=", True), ("is_current", "=", True)])
         leads.write({"date_start": today - relativedelta(months=14)})
-        for handover in self.env["kam.handover"].search([]):
+        for handover in self.env["kam.handover"].search([("account_ids", "!=", False)]):
             handed = leads.filtered(
-                lambda lead, h=handover: lead.account_id in h.account_ids
-                and lead.user_id == h.to_user_id
+                lambda lead, h=handover: (
+                    lead.account_id in h.account_ids and lead.user_id == h.to_user_id
+                )
             )
             handed.write({"date_start": handover.date})
             for lead in handed:
