@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Identify the customers that carry the business and manage them: "
     "KAM, strategic accounts, tiers",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "author": "kam_management contributors",
     "license": "LGPL-3",
@@ -14,6 +14,7 @@
         "data/kam_stakeholder_role_data.xml",
         "data/mail_activity_type_data.xml",
         "data/kam_member_role_data.xml",
+        "data/kam_tension_type_data.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/kam_concentration_run_views.xml",
@@ -21,6 +22,7 @@
         "views/crm_lead_views.xml",
         "views/kam_account_plan_views.xml",
         "views/kam_workload_views.xml",
+        "views/kam_tension_views.xml",
         "report/kam_account_plan_report.xml",
         "report/kam_handover_report.xml",
         "views/res_config_settings_views.xml",
@@ -34,6 +36,7 @@
         "demo/sale_history_demo.xml",
         "demo/kam_account_plan_demo.xml",
         "demo/kam_team_demo.xml",
+        "demo/kam_tension_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

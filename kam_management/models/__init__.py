@@ -23,6 +23,8 @@ from . import kam_absence
 from . import kam_effort_measure
 from . import kam_workload
 from . import kam_handover
+from . import kam_tension_type
+from . import kam_tension
 from . import kam_account_plan
 from . import kam_account_plan_objective
 from . import mail_activity

@@ -294,6 +294,20 @@ class ResPartner(models.Model):
         groups=KAM_USER,
         help="The active plan of the account today, or else its latest plan.",
     )
+    kam_tension_ids = fields.One2many(
+        "kam.tension", "account_id", string="Tensions", groups=KAM_USER
+    )
+    kam_tension_open_count = fields.Integer(
+        string="Open Tensions",
+        compute="_compute_kam_tension_counts",
+        groups=KAM_USER,
+        help="Tensions with the account in the current company not resolved yet.",
+    )
+    kam_tension_escalated_count = fields.Integer(
+        string="Escalated Tensions",
+        compute="_compute_kam_tension_counts",
+        groups=KAM_USER,
+    )
     kam_concentration_date = fields.Datetime(
         string="Last Computed",
         compute="_compute_kam_concentration_date",
@@ -654,6 +668,38 @@ class ResPartner(models.Model):
                         account=partner.display_name or self.env._("a new account"),
                     )
                 )
+
+    @api.depends_context("company")
+    def _compute_kam_tension_counts(self):
+        accounts = self.commercial_partner_id._origin
+        counts = dict.fromkeys(accounts.ids, (0, 0))
+        groups = self.env["kam.tension"]._read_group(
+            [
+                ("account_id", "in", accounts.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "!=", "resolved"),
+            ],
+            ["account_id", "state"],
+            ["__count"],
+        )
+        for account, state, count in groups:
+            unresolved, escalated = counts[account.id]
+            counts[account.id] = (
+                unresolved + count,
+                escalated + (count if state == "escalated" else 0),
+            )
+        for partner in self:
+            unresolved, escalated = counts.get(partner.commercial_partner_id._origin.id, (0, 0))
+            partner.kam_tension_open_count = unresolved
+            partner.kam_tension_escalated_count = escalated
+
+    def action_kam_open_tensions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("kam_management.kam_tension_action")
+        account = self.commercial_partner_id
+        action["domain"] = [("account_id", "=", account.id)]
+        action["context"] = {"default_account_id": account.id}
+        return action
 
     @api.depends("kam_plan_ids.state", "kam_plan_ids.date_start", "kam_plan_ids.date_end")
     @api.depends_context("company")

@@ -20,3 +20,4 @@ from . import test_nightly_jobs
 from . import test_plan_input_and_deletion
 from . import test_classification_sql
 from . import test_account_team
+from . import test_tension

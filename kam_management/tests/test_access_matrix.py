@@ -99,6 +99,13 @@ class TestAccessMatrix(KamRightsCommon):
         cls.measure = env["kam.effort.measure"].create(
             {"account_ref": cls.account.id, "user_id": cls.kam_user.id, "hours": 4}
         )
+        cls.tension = env["kam.tension"].create(
+            {
+                "name": "Late deliveries",
+                "account_id": cls.account.id,
+                "type_id": env.ref("kam_management.kam_tension_type_delivery").id,
+            }
+        )
         env.flush_all()
         cls.gap = env["kam.relationship.gap"].search([("account_id", "=", cls.account.id)])[:1]
 
@@ -233,6 +240,30 @@ class TestAccessMatrix(KamRightsCommon):
             unused,
             {"read": KAMS | managers, "create": managers, "write": managers, "unlink": managers},
             create_values={"name": "Logistics"},
+            write_values={"sequence": 3},
+        )
+
+    def test_tensions(self):
+        # the account team records and settles them, other KAMs read them
+        self.check(
+            self.tension,
+            {"read": KAMS, "create": EDITORS, "write": EDITORS, "unlink": EDITORS},
+            create_values={
+                "name": "Price dispute",
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "type_id": self.tension.type_id.id,
+            },
+            write_values={"severity": "high"},
+        )
+
+    def test_tension_types_configuration(self):
+        managers = {MANAGER, OTHER_COMPANY}  # a setting of every company
+        unused = self.env["kam.tension.type"].create({"name": "Logistics"})
+        self.check(
+            unused,
+            {"read": KAMS | managers, "create": managers, "write": managers, "unlink": managers},
+            create_values={"name": "Packaging"},
             write_values={"sequence": 3},
         )
 

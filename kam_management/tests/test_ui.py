@@ -44,3 +44,12 @@ class TestKeyAccountsUi(HttpCase):
         self.assertIn(javier.partner_id, account.message_partner_ids)
         dossier = account.message_ids.filtered(lambda message: "Handover of" in message.body)
         self.assertEqual(len(dossier), 1, "the dossier is on the account's chatter")
+
+    def test_tension_tour(self):
+        """A KAM takes a tension from the kanban to resolved, and finds it on the account."""
+        self.start_tour(
+            "/odoo/action-kam_management.kam_tension_action", "kam_tension_tour", login="marco"
+        )
+        tension = self.env["kam.tension"].search([("name", "=", "New price list contested")])
+        self.assertEqual(tension.state, "resolved")
+        self.assertIn("two-year contract", tension.resolution)

@@ -45,7 +45,8 @@ class KamHandoverWizard(models.TransientModel):
         string="Hand Over the Open Activities",
         default=True,
         help="The former KAM's open activities on the accounts, their people, plans, "
-        "stakeholders and opportunities go to the new KAM.",
+        "stakeholders, tensions and opportunities go to the new KAM; so do the unresolved "
+        "tensions they own.",
     )
     transition_days = fields.Integer(
         string="Transition (days)",
@@ -106,12 +107,20 @@ class KamHandoverWizard(models.TransientModel):
             plans.filtered(
                 lambda plan: plan.user_id == old and plan.state not in ("closed", "cancelled")
             ).user_id = new
+            tensions = self.env["kam.tension"].search(
+                [
+                    ("account_id", "=", account.id),
+                    ("company_id", "=", company.id),
+                    ("state", "!=", "resolved"),
+                ]
+            )
+            tensions.filtered(lambda tension: tension.owner_id == old).owner_id = new
             stakeholders = account.kam_stakeholder_ids
             if self.move_relationships:
                 stakeholders.filtered(lambda s: s.owner_id == old).owner_id = new
             if self.move_activities:
-                self._move_activities(account, plans, stakeholders)
-            for record in (account, *plans):
+                self._move_activities(account, plans, stakeholders, tensions)
+            for record in (account, *plans, *tensions):
                 record.message_subscribe(partner_ids=(old | new).partner_id.ids)
             dossier = self.env["ir.qweb"]._render(
                 "kam_management.kam_handover_dossier_account",
@@ -144,13 +153,14 @@ class KamHandoverWizard(models.TransientModel):
                 }
             )
 
-    def _move_activities(self, account, plans, stakeholders):
+    def _move_activities(self, account, plans, stakeholders, tensions):
         people = account.child_ids | account
         leads = self.env["crm.lead"].search([("partner_id", "in", people.ids)])
         targets = [
             ("res.partner", people.ids),
             ("kam.account.plan", plans.ids),
             ("kam.stakeholder", stakeholders.ids),
+            ("kam.tension", tensions.ids),
             ("crm.lead", leads.ids),
         ]
         activities = self.env["mail.activity"]
