@@ -2,7 +2,7 @@
 # already importable by python3. See README.md.
 PYTHON ?= python3
 
-.PHONY: demo test bench bench-effort bench-install upgrade-test odoo-pytest
+.PHONY: demo test bench bench-effort bench-signals bench-install upgrade-test odoo-pytest
 demo:
 	$(PYTHON) scripts/kam_dev.py demo
 
@@ -21,6 +21,10 @@ bench-effort:
 	$(PYTHON) scripts/kam_dev.py bench-effort --customers $(CUSTOMERS) --documents $(DOCUMENTS) \
 		--kams $(KAMS)
 
+# The nightly signals from the ERP and the account health, on the same database.
+bench-signals:
+	$(PYTHON) scripts/kam_dev.py bench-signals --customers $(CUSTOMERS) --documents $(DOCUMENTS)
+
 # Installing the addon on a database with history (two companies, orders), see README.
 INSTALL_CUSTOMERS ?= 50000
 INSTALL_DOCUMENTS ?= 1200000
@@ -30,7 +34,7 @@ bench-install:
 		--documents $(INSTALL_DOCUMENTS) --orders $(INSTALL_ORDERS)
 
 # Upgrade a database made with an earlier version (FROM=<commit>) to this checkout.
-FROM ?= fc934bf
+FROM ?= 0a8ee5c
 upgrade-test:
 	$(PYTHON) scripts/upgrade_test.py --from $(FROM)
 

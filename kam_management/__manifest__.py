@@ -23,6 +23,7 @@
         "views/kam_account_plan_views.xml",
         "views/kam_workload_views.xml",
         "views/kam_tension_views.xml",
+        "views/kam_signal_views.xml",
         "report/kam_account_plan_report.xml",
         "report/kam_handover_report.xml",
         "views/res_config_settings_views.xml",
@@ -37,6 +38,7 @@
         "demo/kam_account_plan_demo.xml",
         "demo/kam_team_demo.xml",
         "demo/kam_tension_demo.xml",
+        "demo/kam_signal_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

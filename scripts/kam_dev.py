@@ -525,6 +525,19 @@ def bench_effort(args):
     ).returncode
 
 
+def bench_signals(args):
+    """Time the nightly signals and account health (rule data completed once)."""
+    prepared = bench_database(args)
+    if not prepared:
+        return 1
+    odoo, python, database, addons_path = prepared
+    return run(
+        [python, REPO / "bench" / "signals_benchmark.py", database]
+        + ["--addons-path", addons_path],
+        env=odoo.env(),
+    ).returncode
+
+
 def bench_install(args):
     """Install the addon on a database that already has history (two companies,
     shared customers, invoices in two currencies, sales orders), and on an
@@ -603,7 +616,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "command",
-        choices=["demo", "test", "bench", "bench-effort", "bench-install", "odoo-pytest"],
+        choices=[
+            "demo",
+            "test",
+            "bench",
+            "bench-effort",
+            "bench-signals",
+            "bench-install",
+            "odoo-pytest",
+        ],
     )
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--documents", type=int, default=500_000)
@@ -619,6 +640,7 @@ def main():
         "bench": bench,
         "bench-effort": bench_effort,
         "bench-install": bench_install,
+        "bench-signals": bench_signals,
         "odoo-pytest": odoo_pytest,
     }
     sys.exit(commands[args.command](args))

@@ -128,6 +128,35 @@ SHOTS = [
         "/odoo/action-kam_management.kam_workload_action",
         [".o_kanban_record:has-text('Marco Ruiz') button[name='action_hand_over']"],
     ),
+    ("tensions_kanban.png", "admin", "/odoo/action-kam_management.kam_tension_action", []),
+    ("signals.png", "admin", "/odoo/action-kam_management.kam_signal_action", []),
+    ("signals_es.png", "lucia", "/odoo/action-kam_management.kam_signal_action", []),
+    (
+        "account_health_tab.png",
+        "admin",
+        ACTION,
+        [
+            ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
+            ".o_notebook .nav-link[name='kam_health']",
+            "scroll:.o_field_widget[name='kam_health_explanation']",
+        ],
+    ),
+    (
+        "at_risk_accounts.png",
+        "admin",
+        "/odoo/action-kam_management.kam_account_health_action_at_risk",
+        [],
+    ),
+    (
+        "what_if.png",
+        "admin",
+        ACTION,
+        [
+            ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
+            ".o_notebook .nav-link[name='kam_health']",
+            "button[name='action_kam_what_if']",
+        ],
+    ),
 ]
 
 # (file name, login, language, name of the plan to print): first page of the PDF as

@@ -67,25 +67,49 @@ snapshot = {"companies": env["res.company"].search([]).ids, "partners": {}, "acc
 for user in env["res.users"].with_context(active_test=False).search([]):
     snapshot["access"][user.id] = user.company_ids.ids
 cr = env.cr
-cr.execute('''SELECT id, company_id, kam_user_id, kam_is_strategic, kam_strategic_reason,
-                     kam_strategic_review_date::text, kam_key_override, kam_key_override_reason
-                FROM res_partner WHERE id = commercial_partner_id''')
-for row in cr.fetchall():
-    snapshot["partners"][row[0]] = row[1:]
-cr.execute('''SELECT id, kam_is_key_account, kam_tier FROM res_partner
-               WHERE id = commercial_partner_id''')
-snapshot["classification"] = {r[0]: [r[1] or {}, r[2] or {}] for r in cr.fetchall()}
+# each account's decisions as every company sees them (stored differently by versions)
+DECISIONS = ["kam_user_id", "kam_is_strategic", "kam_strategic_reason",
+             "kam_strategic_review_date", "kam_key_override", "kam_key_override_reason"]
+accounts = Partner.sudo().with_context(active_test=False).search([])
+for partner in accounts.filtered(lambda p: p == p.commercial_partner_id):
+    per_company = {}
+    for company in env["res.company"].search([]):
+        here = partner.with_company(company)
+        values = []
+        for fname in DECISIONS:
+            value = here[fname]
+            value = value.id if hasattr(value, "id") else value
+            values.append((str(value) if value and fname.endswith("_date") else value) or None)
+        per_company[str(company.id)] = values
+    snapshot["partners"][partner.id] = [partner.company_id.id or None, per_company]
+# decisions already kept per company (18.0.1.1.0 on) must come through unchanged
+snapshot["per_company"] = "kam_own_user_id" in Partner._fields
+# the classification as users see it, per company (stored differently by versions)
+snapshot["classification"] = {}
+for partner in Partner.sudo().browse(list(snapshot["partners"])):
+    snapshot["classification"][partner.id] = [
+        {str(c.id): partner.with_company(c).kam_is_key_account for c in main | sister},
+        {str(c.id): partner.with_company(c).kam_tier for c in main | sister},
+    ]
 for model in ("kam.account.plan", "kam.account.plan.objective", "kam.stakeholder",
               "kam.concentration.run", "kam.concentration.line", "kam.account.figure",
-              "kam.opportunity.contact", "kam.stakeholder.role"):
+              "kam.opportunity.contact", "kam.stakeholder.role", "kam.account.member",
+              "kam.member.role", "kam.absence", "kam.handover", "kam.tension",
+              "kam.tension.type", "kam.signal", "kam.account.health"):
+    if model not in env:
+        continue
     table = env[model]._table
     cr.execute(f"SELECT id FROM {table}")
     snapshot["records"][model] = sorted(r[0] for r in cr.fetchall())
 cr.execute("SELECT COUNT(*) FROM mail_tracking_value v JOIN ir_model_fields f ON f.id = v.field_id "
            "WHERE f.model = 'res.partner' AND f.name LIKE 'kam_%'")
 snapshot["tracking_values"] = cr.fetchone()[0]
-cr.execute("SELECT id, company_id, kam_user_id, state FROM sale_order")
-snapshot["orders"] = {r[0]: r[1:] for r in cr.fetchall()}
+confirmed_column = "kam_confirmed_user_id" in env["sale.order"]._fields
+for order in env["sale.order"].sudo().search([]):
+    snapshot["orders"][order.id] = (
+        order.company_id.id, order.kam_user_id.id or None, order.state,
+        (order.kam_confirmed_user_id.id or None) if confirmed_column else None,
+    )
 env.cr.commit()
 with open(os.environ["KAM_SNAPSHOT"], "w") as f:
     json.dump(snapshot, f)
@@ -105,7 +129,7 @@ Partner = env["res.partner"].sudo()
 fields = ["kam_user_id", "kam_is_strategic", "kam_strategic_reason", "kam_strategic_review_date",
           "kam_key_override", "kam_key_override_reason"]
 checked = 0
-for partner_id, (company_id, *old) in snapshot["partners"].items():
+for partner_id, (company_id, per_company) in snapshot["partners"].items():
     partner = Partner.browse(int(partner_id))
     if not partner.exists():
         problems.append(f"partner {partner_id} lost")
@@ -113,12 +137,14 @@ for partner_id, (company_id, *old) in snapshot["partners"].items():
     for company in companies:
         valid = company_id in (None, company.id)
         here = partner.with_company(company)
+        old = per_company.get(str(company.id)) or [None] * len(fields)
         for fname, old_value in zip(fields, old):
             new_value = here[fname]
             new_value = new_value.id if hasattr(new_value, "id") else new_value
             new_value = str(new_value) if fname.endswith("_date") and new_value else new_value
-            expected = old_value if valid else None
-            if fname == "kam_user_id" and old_value and company.id not in access[old_value]:
+            expected = old_value if valid or snapshot["per_company"] else None
+            if (fname == "kam_user_id" and old_value and company.id not in access[old_value]
+                    and not snapshot["per_company"]):
                 expected = None  # a KAM only where the user works
             if (new_value or None) != (expected or None):
                 problems.append(f"{partner.name} in {company.name}: {fname} = {new_value!r},"
@@ -142,24 +168,34 @@ cr.execute("SELECT COUNT(*) FROM mail_tracking_value v JOIN ir_model_fields f ON
            "WHERE f.model = 'res.partner' AND f.name LIKE 'kam_%'")
 if cr.fetchone()[0] < snapshot["tracking_values"]:
     problems.append("tracking history of the key-account fields lost")
-cr.execute("SELECT id, kam_confirmed_user_id FROM sale_order")
-orders = dict(cr.fetchall())
+cr.execute("SELECT id, kam_confirmed_user_id, kam_confirmed_date FROM sale_order")
+orders = {r[0]: r[1:] for r in cr.fetchall()}
 Order = env["sale.order"].sudo()
-for order_id, (company_id, kam, state) in snapshot["orders"].items():
+for order_id, (company_id, kam, state, confirmed_kam) in snapshot["orders"].items():
     order_id = int(order_id)
     if order_id not in orders:
         problems.append(f"sale order {order_id} lost")
         continue
     valid_kam = kam if kam and company_id in access[kam] else None
-    if state == "sale" and orders[order_id] != valid_kam:
-        problems.append(f"sale order {order_id}: KAM at confirmation {orders[order_id]}, "
-                        f"expected {valid_kam}")
+    expected = confirmed_kam if confirmed_kam else valid_kam
+    if state == "sale" and orders[order_id][0] != expected:
+        problems.append(f"sale order {order_id}: KAM at confirmation {orders[order_id][0]}, "
+                        f"expected {expected}")
+    if state == "sale" and not orders[order_id][1]:
+        problems.append(f"sale order {order_id}: no confirmation date")
     if (Order.browse(order_id).kam_user_id.id or None) != valid_kam:
         problems.append(f"sale order {order_id}: current KAM {Order.browse(order_id).kam_user_id}")
+# the nightly check of signals and health runs on the upgraded data
+for company in companies:
+    env["kam.signal.engine"].sudo()._check_company(company)
+signals = env["kam.signal"].sudo().search_count([])
+healths = env["kam.account.health"].sudo().search_count([("is_current", "=", True)])
+if not healths:
+    problems.append("no account health after the first check")
 # every account's KAM leads its team in that company, once
 Member = env["kam.account.member"].sudo()
 leads = 0
-for partner_id, (company_id, *_values) in snapshot["partners"].items():
+for partner_id, (company_id, _per_company) in snapshot["partners"].items():
     partner = Partner.browse(int(partner_id))
     for company in companies.filtered(lambda c: company_id in (None, c.id)):
         kam = partner.with_company(company).kam_user_id
@@ -196,7 +232,7 @@ for fname in ("kam_strategic_reason", "kam_revenue", "kam_user_id"):
 env.cr.rollback()
 print(f"checked {checked} decisions of {len(snapshot['partners'])} accounts in "
       f"{len(companies)} companies, {sum(map(len, snapshot['records'].values()))} records, "
-      f"{leads} team leads")
+      f"{leads} team leads; first check: {signals} signals, {healths} account healths")
 if problems:
     print("UPGRADE PROBLEMS:")
     for problem in problems:

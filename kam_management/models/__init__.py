@@ -25,6 +25,10 @@ from . import kam_workload
 from . import kam_handover
 from . import kam_tension_type
 from . import kam_tension
+from . import kam_signal
+from . import kam_signal_engine
+from . import kam_account_health
+from . import kam_health_engine
 from . import kam_account_plan
 from . import kam_account_plan_objective
 from . import mail_activity

@@ -58,17 +58,32 @@ class KamDemoData(models.AbstractModel):
                 }
             )
         orders = self.env["sale.order"].create(order_vals)
+        self._confirm_and_invoice(orders, [planned.order_date for planned in plan])
+
+    def _confirm_and_invoice(self, orders, dates):
+        """Confirm the orders on their dates; invoice those older than a fortnight on
+        the same dates, payable in 30 days."""
+        today = fields.Date.context_today(self)
         orders.action_confirm()
-        for order, planned in zip(orders, plan, strict=True):
+        for order, day in zip(orders, dates, strict=True):
             # action_confirm stamps the order with today's date
-            order.date_order = datetime.combine(planned.order_date, time(10, 0))
+            order.date_order = datetime.combine(day, time(10, 0))
+            order.kam_confirmed_date = order.date_order
         to_invoice = orders.filtered(
             lambda order: order.date_order.date() <= today - timedelta(days=NOT_YET_INVOICED_DAYS)
         )
         invoices = to_invoice._create_invoices(grouped=True)
+        payment_term = self.env.ref("account.account_payment_term_30days")
         for invoice in invoices:
-            invoice.invoice_date = invoice.invoice_line_ids.sale_line_ids.order_id.date_order.date()
+            order = invoice.invoice_line_ids.sale_line_ids.order_id
+            invoice.write(
+                {
+                    "invoice_date": order.date_order.date(),
+                    "invoice_payment_term_id": payment_term.id,
+                }
+            )
         invoices.action_post()
+        return invoices
 
     def _date_demo_leads(self):
         """The demo KAMs have led their accounts for over a year, except where a
@@ -128,3 +143,97 @@ class KamDemoData(models.AbstractModel):
                 message_type="comment",
             )
         self.env["kam.workload"]._cron_workload()
+
+    @api.model
+    def _generate_signal_history(self):
+        """What the nightly check of the key accounts should find in the demo: a
+        category that stopped, credit notes, invoices paid on time, late or not at
+        all, a lost opportunity and a cancelled order; then the concentration and
+        the check themselves, so that signals and health show at once."""
+        today = fields.Date.context_today(self)
+        account = {
+            index: self.env.ref(f"kam_management.demo_account_{index:02d}") for index in range(1, 8)
+        }
+        self._demo_stopped_category(account[1], today)
+        invoices = self.env["account.move"].search(
+            [("move_type", "=", "out_invoice"), ("state", "=", "posted")], order="invoice_date"
+        )
+        credited = invoices.filtered(
+            lambda move: (
+                move.commercial_partner_id == account[7]
+                and move.invoice_date > today - timedelta(days=80)
+            )
+        )[:2]
+        credited._reverse_moves(
+            [{"ref": self.env._("Damaged goods"), "invoice_date": today - timedelta(days=10)}]
+            * len(credited),
+            cancel=True,
+        )
+        self._demo_payments(invoices - credited, late=account[2], unpaid=account[4], today=today)
+        lead = self.env["crm.lead"].create(
+            {
+                "name": self.env._("Fleet renewal"),
+                "type": "opportunity",
+                "partner_id": account[3].id,
+                "user_id": account[3].kam_user_id.id,
+                "expected_revenue": 45000,
+            }
+        )
+        lead.action_set_lost()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": account[6].id,
+                "order_line": [
+                    fields.Command.create(
+                        {
+                            "product_id": self.env.ref(
+                                "kam_management.demo_product_integration"
+                            ).id,
+                            "product_uom_qty": 2,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        order._action_cancel()
+        company = self.env.company
+        self.env["kam.concentration.run"]._compute_for_companies(company)
+        self.env["kam.signal.engine"]._check_company(company)
+
+    def _demo_stopped_category(self, account, today):
+        """Equipment every month until four months ago, maintenance every month since."""
+        equipment = self.env.ref("kam_management.demo_product_equipment")
+        maintenance = self.env.ref("kam_management.demo_product_maintenance")
+        plan = [(equipment, months) for months in range(16, 3, -1)]
+        plan += [(maintenance, months) for months in range(16, 0, -1)]
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": account.id,
+                    "user_id": account.kam_user_id.id,
+                    "order_line": [fields.Command.create({"product_id": product.id})],
+                }
+                for product, _months in plan
+            ]
+        )
+        self._confirm_and_invoice(
+            orders, [today - relativedelta(months=months, days=3) for _product, months in plan]
+        )
+
+    def _demo_payments(self, invoices, late, unpaid, today):
+        """Customers pay 20 days after the invoice; ``late`` took 60 days over the last
+        months; ``unpaid`` stopped paying."""
+        for invoice in invoices:
+            account = invoice.commercial_partner_id
+            if account == unpaid and invoice.invoice_date > today - relativedelta(months=5):
+                continue
+            delay = (
+                60 if account == late and invoice.invoice_date > today - timedelta(days=150) else 20
+            )
+            paid_on = invoice.invoice_date + timedelta(days=delay)
+            if paid_on >= today:
+                continue
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"payment_date": paid_on}).action_create_payments()

@@ -115,6 +115,7 @@ class KamTension(models.Model):
         "lead_id",
         string="Opportunities",
         domain="[('partner_id', 'child_of', account_id)]",
+        context={"active_test": False},  # lost ones are archived
     )
 
     # ------------------------------------------------------------------
@@ -297,12 +298,7 @@ class KamTension(models.Model):
 
     def _notify_managers(self):
         self.ensure_one()
-        managers = self.env.ref("kam_management.group_kam_manager").users.filtered(
-            lambda manager: (
-                manager.active and not manager.share and self.company_id in manager.company_ids
-            )
-        )
-        for manager in managers:
+        for manager in self.env["res.users"]._kam_managers_of(self.company_id):
             tension = self.with_context(lang=manager.lang)
             tension.activity_schedule(
                 "mail.mail_activity_data_todo",

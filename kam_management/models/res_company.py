@@ -97,6 +97,69 @@ class ResCompany(models.Model):
         help="Measured effort: minutes counted for each message or email a person writes "
         "on an account, its contacts, plans, stakeholders or opportunities.",
     )
+    # Signals from the ERP and account health
+    kam_signal_overdue_days = fields.Integer(
+        string="Overdue Signal After (days)",
+        default=30,
+        help="Overdue receivables raise a signal when the oldest unpaid invoice is this many "
+        "days past its due date.",
+    )
+    kam_signal_overdue_amount = fields.Float(
+        string="Overdue Signal From (amount)",
+        default=0.0,
+        help="...and the amount past due is at least this much (company currency).",
+    )
+    kam_signal_drift_days = fields.Integer(
+        string="Payment Drift Signal (days)",
+        default=15,
+        help="Payment drift: the account takes this many days longer to pay (amount-weighted, "
+        "last 90 days) than over the 12 months before.",
+    )
+    kam_signal_decline_percent = fields.Float(
+        string="Revenue Decline Signal (%)",
+        default=20.0,
+        help="Revenue of the last 3 months against the same months a year before, or of the "
+        "revenue window against the previous window, fell by at least this share.",
+    )
+    kam_signal_rhythm_orders = fields.Integer(
+        string="Regular Purchase (orders)",
+        default=4,
+        help="A product category is bought regularly by an account when it appears on at "
+        "least this many of its orders (invoices) over the last two years.",
+    )
+    kam_signal_credit_percent = fields.Float(
+        string="Credit Notes Signal (%)",
+        default=10.0,
+        help="Credit notes over the last 90 days above this share of what was invoiced.",
+    )
+    kam_signal_snooze_days = fields.Integer(
+        string="Dismissed Signals Sleep (days)",
+        default=60,
+        help="A signal dismissed by a KAM is not raised again for the same account and rule "
+        "for this many days.",
+    )
+    kam_health_weight_revenue = fields.Integer(string="Weight: Revenue Trend", default=25)
+    kam_health_weight_payment = fields.Integer(string="Weight: Payment Behaviour", default=20)
+    kam_health_weight_rhythm = fields.Integer(string="Weight: Order Rhythm", default=15)
+    kam_health_weight_relationship = fields.Integer(string="Weight: Relationships", default=15)
+    kam_health_weight_plan = fields.Integer(string="Weight: Account Plan", default=15)
+    kam_health_weight_tension = fields.Integer(string="Weight: Open Tensions", default=10)
+    kam_health_healthy_min = fields.Integer(
+        string="Healthy From (score)", default=70, help="Scores from here up are healthy."
+    )
+    kam_health_watch_min = fields.Integer(
+        string="Watch From (score)",
+        default=40,
+        help="Scores from here up to the healthy band are to watch; below, at risk.",
+    )
+    kam_health_drop_points = fields.Integer(
+        string="Health Fall Alert (points)",
+        default=15,
+        help="A health score that fell by more than this many points in 30 days gives the "
+        "KAM managers an activity.",
+    )
+    kam_last_signal_date = fields.Date(string="Signals Last Checked", readonly=True, copy=False)
+    kam_signal_failed_date = fields.Date(string="Signals Last Failed", readonly=True, copy=False)
     kam_last_concentration_date = fields.Datetime(
         string="Last Concentration Computation", readonly=True, copy=False
     )
@@ -190,3 +253,67 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The months of account detail to keep cannot be negative.")
                 )
+
+    @api.constrains(
+        "kam_health_weight_revenue",
+        "kam_health_weight_payment",
+        "kam_health_weight_rhythm",
+        "kam_health_weight_relationship",
+        "kam_health_weight_plan",
+        "kam_health_weight_tension",
+        "kam_health_healthy_min",
+        "kam_health_watch_min",
+        "kam_signal_overdue_days",
+        "kam_signal_drift_days",
+        "kam_signal_decline_percent",
+        "kam_signal_rhythm_orders",
+        "kam_signal_credit_percent",
+        "kam_signal_snooze_days",
+        "kam_health_drop_points",
+    )
+    def _check_kam_health_settings(self):
+        for company in self:
+            weights = company._kam_health_weights()
+            if any(weight < 0 for weight in weights.values()) or sum(weights.values()) != 100:
+                raise ValidationError(
+                    self.env._(
+                        "The weights of the account health must be positive and sum to 100 "
+                        "(they sum to %(total)s in %(company)s).",
+                        total=sum(weights.values()),
+                        company=company.name,
+                    )
+                )
+            if not 0 < company.kam_health_watch_min < company.kam_health_healthy_min <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Health bands: the watch band must start above 0 and below the healthy "
+                        "band, which starts at 100 at most."
+                    )
+                )
+            numbers = (
+                company.kam_signal_overdue_days,
+                company.kam_signal_drift_days,
+                company.kam_signal_decline_percent,
+                company.kam_signal_rhythm_orders,
+                company.kam_signal_credit_percent,
+                company.kam_signal_snooze_days,
+                company.kam_health_drop_points,
+            )
+            if any(number < 0 for number in numbers) or company.kam_signal_rhythm_orders < 2:
+                raise ValidationError(
+                    self.env._(
+                        "Signal thresholds cannot be negative, and a regular purchase needs "
+                        "at least 2 orders."
+                    )
+                )
+
+    def _kam_health_weights(self):
+        self.ensure_one()
+        return {
+            "revenue": self.kam_health_weight_revenue,
+            "payment": self.kam_health_weight_payment,
+            "rhythm": self.kam_health_weight_rhythm,
+            "relationship": self.kam_health_weight_relationship,
+            "plan": self.kam_health_weight_plan,
+            "tension": self.kam_health_weight_tension,
+        }

@@ -34,6 +34,52 @@ class ResConfigSettings(models.TransientModel):
     )
     kam_overload_percent = fields.Float(related="company_id.kam_overload_percent", readonly=False)
     kam_message_minutes = fields.Float(related="company_id.kam_message_minutes", readonly=False)
+    kam_signal_overdue_days = fields.Integer(
+        related="company_id.kam_signal_overdue_days", readonly=False
+    )
+    kam_signal_overdue_amount = fields.Float(
+        related="company_id.kam_signal_overdue_amount", readonly=False
+    )
+    kam_signal_drift_days = fields.Integer(
+        related="company_id.kam_signal_drift_days", readonly=False
+    )
+    kam_signal_decline_percent = fields.Float(
+        related="company_id.kam_signal_decline_percent", readonly=False
+    )
+    kam_signal_rhythm_orders = fields.Integer(
+        related="company_id.kam_signal_rhythm_orders", readonly=False
+    )
+    kam_signal_credit_percent = fields.Float(
+        related="company_id.kam_signal_credit_percent", readonly=False
+    )
+    kam_signal_snooze_days = fields.Integer(
+        related="company_id.kam_signal_snooze_days", readonly=False
+    )
+    kam_health_weight_revenue = fields.Integer(
+        related="company_id.kam_health_weight_revenue", readonly=False
+    )
+    kam_health_weight_payment = fields.Integer(
+        related="company_id.kam_health_weight_payment", readonly=False
+    )
+    kam_health_weight_rhythm = fields.Integer(
+        related="company_id.kam_health_weight_rhythm", readonly=False
+    )
+    kam_health_weight_relationship = fields.Integer(
+        related="company_id.kam_health_weight_relationship", readonly=False
+    )
+    kam_health_weight_plan = fields.Integer(
+        related="company_id.kam_health_weight_plan", readonly=False
+    )
+    kam_health_weight_tension = fields.Integer(
+        related="company_id.kam_health_weight_tension", readonly=False
+    )
+    kam_health_healthy_min = fields.Integer(
+        related="company_id.kam_health_healthy_min", readonly=False
+    )
+    kam_health_watch_min = fields.Integer(related="company_id.kam_health_watch_min", readonly=False)
+    kam_health_drop_points = fields.Integer(
+        related="company_id.kam_health_drop_points", readonly=False
+    )
     kam_next_computation = fields.Char(
         string="Next Computation",
         compute="_compute_kam_next_computation",

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.classification import key_status
@@ -293,6 +293,42 @@ class ResPartner(models.Model):
         compute="_compute_kam_current_plan",
         groups=KAM_USER,
         help="The active plan of the account today, or else its latest plan.",
+    )
+    kam_health_id = fields.Many2one(
+        "kam.account.health",
+        string="Current Health",
+        compute="_compute_kam_health",
+        groups=KAM_USER,
+    )
+    kam_health_score = fields.Integer(
+        string="Health",
+        compute="_compute_kam_health",
+        groups=KAM_USER,
+        help="Health score of the key account in the current company, 0 to 100 (nightly).",
+    )
+    kam_health_band = fields.Selection(
+        [("healthy", "Healthy"), ("watch", "Watch"), ("at_risk", "At Risk")],
+        string="Health Band",
+        compute="_compute_kam_health",
+        search="_search_kam_health_band",
+        groups=KAM_USER,
+    )
+    kam_health_falling = fields.Boolean(
+        string="Health Falling",
+        compute="_compute_kam_health",
+        search="_search_kam_health_falling",
+        groups=KAM_USER,
+        help="The health score fell by more than the company's alert in 30 days.",
+    )
+    kam_health_explanation = fields.Html(
+        string="Why", compute="_compute_kam_health", sanitize=False, groups=KAM_USER
+    )
+    kam_signal_ids = fields.One2many(
+        "kam.signal",
+        "account_id",
+        string="Signals",
+        domain=[("state", "=", "open")],
+        groups=KAM_USER,
     )
     kam_tension_ids = fields.One2many(
         "kam.tension", "account_id", string="Tensions", groups=KAM_USER
@@ -668,6 +704,85 @@ class ResPartner(models.Model):
                         account=partner.display_name or self.env._("a new account"),
                     )
                 )
+
+    @api.depends_context("company")
+    def _compute_kam_health(self):
+        accounts = self.commercial_partner_id._origin
+        healths = self.env["kam.account.health"].search(
+            [
+                ("account_id", "in", accounts.ids),
+                ("company_id", "=", self.env.company.id),
+                ("is_current", "=", True),
+            ]
+        )
+        health_of = {health.account_id.id: health for health in healths}
+        for partner in self:
+            health = health_of.get(partner.commercial_partner_id._origin.id)
+            partner.kam_health_id = health
+            partner.kam_health_score = health.score if health else 0
+            partner.kam_health_band = health.band if health else False
+            partner.kam_health_falling = bool(health and health.is_falling)
+            partner.kam_health_explanation = health.explanation if health else False
+
+    def _kam_health_accounts(self, domain):
+        """SQL: the accounts whose current health in the current company matches."""
+        query = self.env["kam.account.health"]._search(
+            [("is_current", "=", True), ("company_id", "=", self.env.company.id), *domain]
+        )
+        return query.subselect("account_id")
+
+    def _search_kam_health_band(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Search the health band with =, !=, in or not in."))
+        values = [value] if operator in ("=", "!=") else list(value)
+        positive = [v for v in values if v]
+        domain = [
+            ("commercial_partner_id", "in", self._kam_health_accounts([("band", "in", positive)]))
+        ]
+        if False in values:  # no health: not a key account, or not scored yet
+            domain = [
+                "|",
+                *domain,
+                ("commercial_partner_id", "not in", self._kam_health_accounts([])),
+            ]
+        return ["!", *domain] if operator in ("!=", "not in") else domain
+
+    def _search_kam_health_falling(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Search “Health Falling” with = or !=."))
+        falling = self._kam_health_accounts([("is_falling", "=", True)])
+        positive = (operator == "=") == bool(value)
+        return [("commercial_partner_id", "in" if positive else "not in", falling)]
+
+    def action_kam_open_health_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_account_health_action_history"
+        )
+        action["domain"] = [
+            ("account_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["display_name"] = self.env._(
+            "Health of %(account)s", account=self.commercial_partner_id.name
+        )
+        return action
+
+    def action_kam_what_if(self):
+        self.ensure_one()
+        wizard = self.env["kam.what.if.wizard"].create(
+            {"account_id": self.commercial_partner_id.id, "company_id": self.env.company.id}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "What If We Lose %(account)s", account=self.commercial_partner_id.name
+            ),
+            "res_model": "kam.what.if.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     @api.depends_context("company")
     def _compute_kam_tension_counts(self):

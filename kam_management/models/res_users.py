@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -58,18 +58,18 @@ class ResUsers(models.Model):
         self.ensure_one()
         return any(a.date_from <= day <= a.date_to for a in self.sudo().kam_absence_ids)
 
+    @api.model
+    def _kam_managers_of(self, companies):
+        """The active KAM managers who work in one of ``companies``: whom the
+        addon's notices (overloads, escalations, falling health) go to."""
+        return self.env.ref("kam_management.group_kam_manager").users.filtered(
+            lambda manager: manager.active and not manager.share and manager.company_ids & companies
+        )
+
     def _kam_notify_overload(self, load):
         """An activity for each KAM manager of this person's companies."""
         self.ensure_one()
-        managers = self.env.ref("kam_management.group_kam_manager").users.filtered(
-            lambda manager: (
-                manager.active
-                and not manager.share
-                and manager.company_ids & self.company_ids
-                and manager != self
-            )
-        )
-        for manager in managers:
+        for manager in self._kam_managers_of(self.company_ids) - self:
             partner = self.partner_id.with_context(lang=manager.lang).sudo()
             partner.activity_schedule(
                 "mail.mail_activity_data_todo",

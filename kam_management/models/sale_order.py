@@ -43,6 +43,15 @@ class SaleOrder(models.Model):
         "sale counts for.",
     )
 
+    kam_confirmed_date = fields.Datetime(
+        string="Confirmed On",
+        readonly=True,
+        copy=False,
+        help="When the order was confirmed: a cancelled order that had been confirmed is "
+        "lost business.",
+    )
+    kam_cancelled_date = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
+
     @api.depends(
         "company_id",
         "partner_id.commercial_partner_id.kam_own_user_id",
@@ -115,7 +124,8 @@ class SaleOrder(models.Model):
                 """
                 UPDATE sale_order sale
                    SET kam_confirmed_user_id =
-                       (account.kam_own_user_id ->> sale.company_id::text)::integer
+                       (account.kam_own_user_id ->> sale.company_id::text)::integer,
+                       kam_confirmed_date = COALESCE(sale.kam_confirmed_date, sale.date_order)
                   FROM res_partner partner
                   JOIN res_partner account ON account.id = partner.commercial_partner_id
                  WHERE partner.id = sale.partner_id AND sale.id = ANY(%s)
@@ -123,4 +133,11 @@ class SaleOrder(models.Model):
                 confirmed.ids,
             )
         )
-        confirmed.invalidate_recordset(["kam_confirmed_user_id"])
+        confirmed.invalidate_recordset(["kam_confirmed_user_id", "kam_confirmed_date"])
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        self.filtered(lambda order: order.state == "cancel").write(
+            {"kam_cancelled_date": fields.Datetime.now()}
+        )
+        return result

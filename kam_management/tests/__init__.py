@@ -21,3 +21,5 @@ from . import test_plan_input_and_deletion
 from . import test_classification_sql
 from . import test_account_team
 from . import test_tension
+from . import test_signals
+from . import test_account_health

@@ -2,10 +2,12 @@ from odoo import fields
 from odoo.tests import tagged
 
 from .common_rights import (
+    INTERNAL,
     KAM,
     KAMS,
     MANAGER,
     OTHER_COMPANY,
+    PORTAL,
     SALES_ALL,
     SALESMAN,
     KamRightsCommon,
@@ -265,6 +267,73 @@ class TestAccessMatrix(KamRightsCommon):
             {"read": KAMS | managers, "create": managers, "write": managers, "unlink": managers},
             create_values={"name": "Packaging"},
             write_values={"sequence": 3},
+        )
+
+    def test_signals(self):
+        # raised by the nightly check only; the account team dismisses them, others read
+        env = self.env
+        signal = env["kam.signal"].create(
+            {
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "rule": "relationship",
+                "first_seen": fields.Date.today(),
+                "label": "single_threaded",
+            }
+        )
+        self.check(
+            signal,
+            {"read": KAMS, "create": set(), "write": EDITORS, "unlink": {MANAGER}},
+            create_values={
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "rule": "overdue",
+                "first_seen": fields.Date.today(),
+            },
+            write_values={"dismiss_reason": "Known", "state": "dismissed"},
+        )
+
+    def test_account_health(self):
+        health = self.env["kam.account.health"].create(
+            {
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "date": fields.Date.today(),
+                "score": 50,
+                "band": "watch",
+            }
+        )
+        self.check(
+            health,
+            {"read": KAMS, "create": set(), "write": set(), "unlink": {MANAGER}},
+            create_values={
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "date": fields.Date.today(),
+                "score": 10,
+            },
+            write_values={"score": 99},
+        )
+        for profile in (PORTAL, INTERNAL, SALESMAN, SALES_ALL):
+            with self.subTest(profile=profile):
+                self.assertFalse(
+                    self.allowed(
+                        lambda p=profile: self.account.with_user(self.users[p]).read(
+                            ["kam_health_score", "kam_health_explanation"]
+                        )
+                    )
+                )
+
+    def test_what_if(self):
+        self.assertOnlyProfiles(
+            KAMS,
+            lambda user: (
+                self.env["kam.what.if.wizard"]
+                .with_user(user)
+                .create({"account_id": self.account.id, "company_id": self.company.id})
+                .read(["revenue", "receivables"])
+            ),
+            "what if we lose the account",
         )
 
     def test_absences(self):

@@ -222,6 +222,36 @@ class TestPartnerMerge(KamRightsCommon):
         self.assertIn("Met at the fair", "".join(self.kept.message_ids.mapped("body")))
         self.assertFalse(self.twin.exists())
 
+    def test_merging_accounts_keeps_their_signals_and_health_history(self):
+        company = self.env.company
+        signals, healths = self.env["kam.signal"], self.env["kam.account.health"]
+        for account in (self.account, self.duplicate):
+            signals |= signals.create(
+                {
+                    "account_id": account.id,
+                    "company_id": company.id,
+                    "rule": "relationship",
+                    "first_seen": "2026-01-05",
+                    "label": "single_threaded",
+                }
+            )
+            healths |= healths.create(
+                {
+                    "account_id": account.id,
+                    "company_id": company.id,
+                    "date": "2026-01-05",
+                    "is_current": True,
+                    "score": 50,
+                    "band": "watch",
+                }
+            )
+        self.merge(self.account | self.duplicate, self.account)
+        self.assertEqual(signals.exists(), signals, "no signal deleted")
+        self.assertEqual(healths.exists(), healths, "no health history deleted")
+        self.assertEqual(signals.account_id, self.account)
+        self.assertEqual(signals.mapped("state"), ["open", "closed"])
+        self.assertEqual(healths.mapped("is_current"), [True, False])
+
     def test_merging_two_contacts_on_one_map(self):
         twin_person = self.env["res.partner"].create(
             {"name": "Pilar Acme", "parent_id": self.account.id}

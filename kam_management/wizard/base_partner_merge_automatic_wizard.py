@@ -25,7 +25,39 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self._kam_merge_stakeholders(src_partners, dst_partner)
         self._kam_merge_opportunity_roles(src_partners, dst_partner)
         self._kam_merge_ranking_rows(src_partners, dst_partner)
+        self._kam_merge_signals_and_health(src_partners, dst_partner)
         return super()._update_foreign_keys(src_partners, dst_partner)
+
+    @api.model
+    def _kam_merge_signals_and_health(self, src_partners, dst_partner):
+        """One open signal per account and rule, one current health per account:
+        where the kept partner has its own, the merged partner's are closed (kept as
+        history) before they move; the next nightly check judges the merged
+        account as a whole."""
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE kam_signal merged SET state = 'closed', date_closed = CURRENT_DATE
+                  FROM kam_signal kept
+                 WHERE merged.account_id = ANY(%(merged)s) AND merged.state = 'open'
+                   AND kept.state = 'open' AND kept.company_id = merged.company_id
+                   AND kept.rule = merged.rule
+                   AND (kept.account_id = %(kept)s
+                        OR (kept.account_id = ANY(%(merged)s) AND kept.id < merged.id));
+                UPDATE kam_account_health merged SET is_current = FALSE
+                  FROM kam_account_health kept
+                 WHERE merged.account_id = ANY(%(merged)s) AND merged.is_current
+                   AND kept.is_current AND kept.company_id = merged.company_id
+                   AND (kept.account_id = %(kept)s
+                        OR (kept.account_id = ANY(%(merged)s) AND kept.id < merged.id));
+                """,
+                merged=src_partners.ids,
+                kept=dst_partner.id,
+            )
+        )
+        self.env["kam.signal"].invalidate_model()
+        self.env["kam.account.health"].invalidate_model()
 
     @api.model
     def _kam_merge_ranking_rows(self, src_partners, dst_partner):

@@ -65,5 +65,37 @@ registry.category("web_tour.tours").add("kam_tension_tour", {
             trigger:
                 ".o_field_widget[name='kam_tension_ids'] .o_data_row:contains('New price list contested'):contains('Resolved')",
         },
+        {
+            content: "Open the account's Health tab",
+            trigger: ".o_notebook .nav-link[name='kam_health']",
+            run: "click",
+        },
+        {
+            content: "The health explains itself, component by component",
+            trigger:
+                ".o_field_widget[name='kam_health_explanation'] table:contains('Revenue trend'):contains('Order rhythm'):contains('Open tensions')",
+        },
+        {
+            content: "The category it stopped buying is among its open signals",
+            trigger: ".o_field_widget[name='kam_signal_ids'] .o_data_row:contains('Equipment')",
+        },
+        {
+            content: "What if we lose it?",
+            trigger: "button[name='action_kam_what_if']",
+            run: "click",
+        },
+        {
+            content: "The revenue at stake and the concentration without it",
+            trigger: ".modal:contains('Revenue at Stake'):contains('HHI Without It') .o_field_widget[name='dependent_products']",
+        },
+        {
+            content: "Close",
+            trigger: ".modal .modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "Back on the account",
+            trigger: "body:not(:has(.modal)) .o_form_view .nav-link[name='kam_health']",
+        },
     ],
 });
