@@ -65,36 +65,37 @@ class KamHealthEngine(models.AbstractModel):
             SELECT facts.account_id, facts.revenue_change, COALESCE(facts.overdue_days, 0),
                    COALESCE(facts.paid_days_recent - facts.paid_days_before, 0),
                    COALESCE(facts.regular_categories, 0), COALESCE(facts.broken_categories, 0),
-                   COALESCE(CARDINALITY(ARRAY(SELECT UNNEST(facts.relationship_parts)
-                                              EXCEPT SELECT UNNEST(%(not_gaps)s::varchar[]))), 0),
+                   COALESCE(CARDINALITY(facts.relationship_parts), 0)
+                   - (CASE WHEN facts.relationship_parts && %(not_gaps)s::varchar[]
+                           THEN 1 ELSE 0 END),
                    COALESCE(people.total, 0), COALESCE(people.in_cadence, 0),
                    plan.id IS NOT NULL, COALESCE(plan.progress, 0), COALESCE(plan.is_stale, FALSE),
                    tension.severities
               FROM kam_signal_facts facts
-         LEFT JOIN LATERAL (
-                    SELECT COUNT(*) AS total,
+         LEFT JOIN (SELECT stakeholder.account_id, COUNT(*) AS total,
                            COUNT(*) FILTER (WHERE stakeholder.next_contact_date >= %(today)s)
                                AS in_cadence
                       FROM kam_stakeholder stakeholder
-                     WHERE stakeholder.account_id = facts.account_id AND stakeholder.active
-                   ) people ON TRUE
-         LEFT JOIN LATERAL (
-                    SELECT plan.id, plan.progress, plan.is_stale
+                      JOIN kam_signal_scope scope ON scope.id = stakeholder.account_id
+                     WHERE stakeholder.active
+                  GROUP BY stakeholder.account_id) people ON people.account_id = facts.account_id
+         LEFT JOIN (SELECT DISTINCT ON (plan.account_id) plan.account_id, plan.id, plan.progress,
+                           plan.is_stale
                       FROM kam_account_plan plan
-                     WHERE plan.account_id = facts.account_id AND plan.company_id = %(company)s
-                       AND plan.active AND plan.state IN ('active', 'review')
-                  ORDER BY plan.date_start DESC, plan.id DESC
-                     LIMIT 1
-                   ) plan ON TRUE
-         LEFT JOIN LATERAL (
-                    SELECT STRING_AGG(tension.severity, ','
+                      JOIN kam_signal_scope scope ON scope.id = plan.account_id
+                     WHERE plan.company_id = %(company)s AND plan.active
+                       AND plan.state IN ('active', 'review')
+                  ORDER BY plan.account_id, plan.date_start DESC, plan.id DESC) plan
+                ON plan.account_id = facts.account_id
+         LEFT JOIN (SELECT tension.account_id,
+                           STRING_AGG(tension.severity, ','
                                       ORDER BY tension.severity_rank DESC, tension.id)
                                AS severities
                       FROM kam_tension tension
-                     WHERE tension.account_id = facts.account_id
-                       AND tension.company_id = %(company)s
-                       AND tension.active AND tension.state != 'resolved'
-                   ) tension ON TRUE
+                      JOIN kam_signal_scope scope ON scope.id = tension.account_id
+                     WHERE tension.company_id = %(company)s AND tension.active
+                       AND tension.state != 'resolved'
+                  GROUP BY tension.account_id) tension ON tension.account_id = facts.account_id
             """,
             not_gaps=list(NOT_GAPS),
             today=today,

@@ -141,41 +141,71 @@ class KamSignalEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     def _revenue_facts(self, company, today):
         """Revenue of the last 3 months against the same months a year before, and
-        of the revenue window against the window before it: the worse change."""
+        of the revenue window against the window before it: the worse change. One
+        pass over the documents of the revenue source."""
         engine = self.env["kam.concentration.engine"]
         quarter_from = today - relativedelta(months=3) + timedelta(days=1)
         window_from, _window_to = engine._revenue_window(company)
         window_days = (today - window_from).days + 1
         periods = {
-            "quarter": engine._revenue_query(company, quarter_from, today),
-            "quarter_before": engine._revenue_query(
-                company, quarter_from - relativedelta(years=1), today - relativedelta(years=1)
+            "quarter": (quarter_from, today),
+            "quarter_before": (
+                quarter_from - relativedelta(years=1),
+                today - relativedelta(years=1),
             ),
-            "window": engine._revenue_query(company, window_from, today),
-            "window_before": engine._revenue_query(
-                company, window_from - timedelta(days=window_days), window_from - timedelta(days=1)
+            "window": (window_from, today),
+            "window_before": (
+                window_from - timedelta(days=window_days),
+                window_from - timedelta(days=1),
             ),
         }
+        if company.kam_revenue_source == "order":
+            documents = SQL(
+                """SELECT partner.commercial_partner_id AS account_id,
+                          sale.date_order::date AS day,
+                          sale.amount_untaxed / COALESCE(NULLIF(sale.currency_rate, 0), 1) AS amount
+                     FROM sale_order sale
+                     JOIN res_partner partner ON partner.id = sale.partner_id
+                     JOIN kam_signal_scope scope ON scope.id = partner.commercial_partner_id
+                    WHERE %(counted)s AND sale.date_order >= %(since)s""",
+                counted=engine._counted_orders(company),
+                since=min(start for start, _end in periods.values()),
+            )
+        else:
+            documents = SQL(
+                """SELECT move.commercial_partner_id AS account_id, move.invoice_date AS day,
+                          move.amount_untaxed_signed AS amount
+                     FROM account_move move
+                     JOIN kam_signal_scope scope ON scope.id = move.commercial_partner_id
+                    WHERE %(counted)s AND move.invoice_date >= %(since)s""",
+                counted=engine._counted_invoices(company),
+                since=min(start for start, _end in periods.values()),
+            )
+        sums = SQL(", ").join(
+            SQL(
+                "COALESCE(SUM(document.amount) FILTER (WHERE document.day BETWEEN %s AND %s), 0)"
+                " AS %s",
+                start,
+                end,
+                SQL.identifier(name),
+            )
+            for name, (start, end) in periods.items()
+        )
         source = SQL(
             """
-            SELECT scope.id AS account_id, change.*
-              FROM kam_signal_scope scope
-         LEFT JOIN (%(quarter)s) q (account_id, revenue) ON q.account_id = scope.id
-         LEFT JOIN (%(quarter_before)s) qb (account_id, revenue) ON qb.account_id = scope.id
-         LEFT JOIN (%(window)s) w (account_id, revenue) ON w.account_id = scope.id
-         LEFT JOIN (%(window_before)s) wb (account_id, revenue) ON wb.account_id = scope.id
-             CROSS JOIN LATERAL (
-                SELECT CASE WHEN qb.revenue > 0
-                            THEN (COALESCE(q.revenue, 0) - qb.revenue) / qb.revenue * 100 END
-                           AS quarter_change,
-                       CASE WHEN wb.revenue > 0
-                            THEN (COALESCE(w.revenue, 0) - wb.revenue) / wb.revenue * 100 END
-                           AS window_change,
-                       COALESCE(q.revenue, 0) AS quarter, qb.revenue AS quarter_before,
-                       COALESCE(w.revenue, 0) AS window, wb.revenue AS window_before
-             ) change
+            SELECT revenue.*,
+                   CASE WHEN revenue.quarter_before > 0 THEN
+                        (revenue.quarter - revenue.quarter_before) / revenue.quarter_before * 100
+                   END AS quarter_change,
+                   CASE WHEN revenue.window_before > 0 THEN
+                        (revenue.window - revenue.window_before) / revenue.window_before * 100
+                   END AS window_change
+              FROM (SELECT document.account_id, %(sums)s
+                      FROM (%(documents)s) document
+                  GROUP BY document.account_id) revenue
             """,
-            **periods,
+            sums=sums,
+            documents=documents,
         )
         return self._update_facts(
             """revenue_change = LEAST(fact.quarter_change, fact.window_change),
@@ -494,7 +524,10 @@ class KamSignalEngine(models.AbstractModel):
                  WHERE run.company_id = %(company)s AND line.movement = 'left'
                    AND line.date >= %(since)s
                    AND line.account_ref NOT IN (SELECT id FROM kam_signal_scope)
-              ORDER BY line.account_ref, line.date DESC
+              ORDER BY line.account_ref, line.date DESC;
+
+                CREATE INDEX ON kam_signal_found (account_id, rule);
+                ANALYZE kam_signal_found
                 """,
                 overdue_days=company.kam_signal_overdue_days,
                 overdue_amount=company.kam_signal_overdue_amount,
