@@ -129,8 +129,24 @@ SHOTS = [
         [".o_kanban_record:has-text('Marco Ruiz') button[name='action_hand_over']"],
     ),
     ("tensions_kanban.png", "admin", "/odoo/action-kam_management.kam_tension_action", []),
-    ("signals.png", "admin", "/odoo/action-kam_management.kam_signal_action", []),
-    ("signals_es.png", "lucia", "/odoo/action-kam_management.kam_signal_action", []),
+    (
+        "signals.png",
+        "admin",
+        "/odoo/action-kam_management.kam_signal_action",
+        [
+            f".o_group_header:has-text('{group}')"
+            for group in ("Credit notes", "Order rhythm", "Overdue", "Payment drift", "Lost")
+        ],
+    ),
+    (
+        "signals_es.png",
+        "lucia",
+        "/odoo/action-kam_management.kam_signal_action",
+        [
+            f".o_group_header:has-text('{group}')"
+            for group in ("Notas de crédito", "Ritmo de pedidos", "Cobros vencidos", "Deriva")
+        ],
+    ),
     (
         "account_health_tab.png",
         "admin",

@@ -116,14 +116,14 @@ class KamAccountHealth(models.Model):
             if not self.regular_categories:
                 return self.env._("No category bought regularly yet.")
             return self.env._(
-                "%(broken)s of %(regular)s regularly bought categories stopped.",
+                "Regularly bought categories that stopped: %(broken)s of %(regular)s.",
                 broken=self.broken_categories,
                 regular=self.regular_categories,
             )
         if name == "relationship":
             return self.env._(
-                "%(gaps)s gaps on the map; %(fresh)s of %(people)s people contacted within "
-                "their cadence.",
+                "Gaps on the map: %(gaps)s; people contacted within their cadence: %(fresh)s "
+                "of %(people)s.",
                 gaps=self.gaps,
                 fresh=self.stakeholders_in_cadence,
                 people=self.stakeholders,

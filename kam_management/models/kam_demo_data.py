@@ -160,10 +160,10 @@ class KamDemoData(models.AbstractModel):
         )
         credited = invoices.filtered(
             lambda move: (
-                move.commercial_partner_id == account[7]
+                move.commercial_partner_id == account[3]
                 and move.invoice_date > today - timedelta(days=80)
             )
-        )[:2]
+        )[:1]
         credited._reverse_moves(
             [{"ref": self.env._("Damaged goods"), "invoice_date": today - timedelta(days=10)}]
             * len(credited),
