@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -191,6 +192,36 @@ class TestSignalRules(KamSignalsCommon):
         self.invoice(plain, days_ago=90, amount=100)
         self.check()
         self.assertFalse(self.env["kam.signal"].search([("account_id", "=", plain.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestSignalJob(KamSignalsCommon):
+    def test_the_nightly_job_checks_each_company_once_a_day_and_skips_a_failing_one(self):
+        account = self.key_account("Nightly Ltd")
+        self.invoice(account, days_ago=80, amount=100)
+        other = self.setup_other_company(name="Signals Failing Company")["company"]
+        engine = type(self.env["kam.signal.engine"])
+        original = engine._check_company
+
+        def failing_for_other(this, company):
+            if company == other:
+                raise ValueError("broken data")
+            return original(this, company)
+
+        with (
+            patch.object(engine, "_check_company", failing_for_other),
+            self.assertLogs("odoo.addons.kam_management.models.kam_signal_engine", "ERROR") as log,
+        ):
+            self.env["kam.signal.engine"]._cron_check_accounts()
+        self.assertIn("Signals Failing Company", log.output[0])
+        self.assertTrue(self.signals(account, "overdue"))
+        self.assertEqual(self.company.kam_last_signal_date, self.today)
+        self.assertEqual(other.kam_signal_failed_date, other._kam_today())
+        self.assertFalse(other.kam_last_signal_date)
+        # run again the same day: nothing to do, nothing written
+        with patch.object(engine, "_check_company", side_effect=AssertionError) as check:
+            self.env["kam.signal.engine"]._cron_check_accounts()
+        check.assert_not_called()
 
 
 @tagged("post_install", "-at_install")
