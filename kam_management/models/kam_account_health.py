@@ -41,6 +41,9 @@ class KamAccountHealth(models.Model):
     is_current = fields.Boolean(string="Current", readonly=True)
     score = fields.Integer(readonly=True, aggregator="avg")
     band = fields.Selection(HEALTH_BANDS, readonly=True)
+    best_score = fields.Integer(
+        readonly=True, help="Technical: the best score this snapshot held while it was current."
+    )
     score_drop = fields.Integer(
         string="Fall in 30 Days",
         readonly=True,

@@ -191,8 +191,11 @@ class KamHealthEngine(models.AbstractModel):
         results = self.env.execute_query(
             SQL(
                 """
+                -- the best score of the last 30 days, including the best a snapshot held
+                -- before it was refreshed in place
                 UPDATE kam_health_new new SET score_drop = GREATEST(0, best.score - new.score)
-                  FROM (SELECT account_id, MAX(score) AS score FROM kam_account_health
+                  FROM (SELECT account_id, MAX(GREATEST(score, best_score)) AS score
+                          FROM kam_account_health
                          WHERE company_id = %(company)s AND date > %(month_ago)s
                       GROUP BY account_id) best
                  WHERE best.account_id = new.account_id;
@@ -214,10 +217,11 @@ class KamHealthEngine(models.AbstractModel):
 
                 WITH refreshed AS (
                     UPDATE kam_account_health health
-                       SET (date, %(columns)s, score_drop, is_falling, drop_notified, write_date,
-                            write_uid)
+                       SET (date, %(columns)s, score_drop, is_falling, drop_notified, best_score,
+                            write_date, write_uid)
                          = (%(today)s, %(new_columns)s, new.score_drop, new.score_drop > %(drop)s,
-                            health.drop_notified AND new.score_drop > %(drop)s, %(now)s, %(uid)s)
+                            health.drop_notified AND new.score_drop > %(drop)s,
+                            GREATEST(health.best_score, health.score, new.score), %(now)s, %(uid)s)
                       FROM kam_health_new new
                      WHERE health.company_id = %(company)s AND health.is_current
                        AND health.account_id = new.account_id
@@ -227,10 +231,10 @@ class KamHealthEngine(models.AbstractModel):
                 ), inserted AS (
                     INSERT INTO kam_account_health (account_id, company_id, date, is_current,
                                                     %(columns)s, score_drop, is_falling,
-                                                    drop_notified, create_date, create_uid,
-                                                    write_date, write_uid)
+                                                    best_score, drop_notified, create_date,
+                                                    create_uid, write_date, write_uid)
                     SELECT new.account_id, %(company)s, %(today)s, TRUE, %(new_columns)s,
-                           new.score_drop, new.score_drop > %(drop)s,
+                           new.score_drop, new.score_drop > %(drop)s, new.score,
                            COALESCE(replaced.drop_notified, FALSE) AND new.score_drop > %(drop)s,
                            %(now)s, %(uid)s, %(now)s, %(uid)s
                       FROM kam_health_new new

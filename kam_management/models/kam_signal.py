@@ -38,8 +38,6 @@ RELATIONSHIP_PARTS = {
     "decision_maker_archived": _lt("a decision maker left the map"),
     "stale_plan": _lt("the account plan is stale"),
 }
-# fields a KAM may write (dismissing, turning into a tension); the rest is the engine's
-KAM_WRITABLE = {"state", "dismiss_reason", "dismissed_until", "dismissed_by_id", "tension_id"}
 
 
 class KamSignal(models.Model):
@@ -201,15 +199,13 @@ class KamSignal(models.Model):
     # What a KAM may do with a signal
     # ------------------------------------------------------------------
     def write(self, vals):
-        if not self.env.su and set(vals) - KAM_WRITABLE:
+        if not self.env.su:
             raise AccessError(
                 self.env._(
-                    "Signals are raised and closed by the nightly check: only dismissing one "
-                    "or turning it into a tension changes it."
+                    "Signals are raised and closed by the nightly check: dismiss one or make "
+                    "it a tension with its buttons."
                 )
             )
-        if not self.env.su and vals.get("state") not in (None, "dismissed"):
-            raise AccessError(self.env._("A signal can only be dismissed by hand."))
         return super().write(vals)
 
     def action_dismiss(self):
@@ -225,7 +221,8 @@ class KamSignal(models.Model):
     def _dismiss(self, reason):
         if not reason or not reason.strip():
             raise UserError(self.env._("Say why the signal is dismissed."))
-        for signal in self:
+        self.check_access("write")  # the account team and the managers
+        for signal in self.sudo():
             if signal.state != "open":
                 raise UserError(
                     self.env._(
@@ -236,7 +233,7 @@ class KamSignal(models.Model):
             signal.write(
                 {
                     "state": "dismissed",
-                    "dismiss_reason": reason,
+                    "dismiss_reason": reason.strip(),
                     "dismissed_by_id": self.env.user.id,
                     "dismissed_until": fields.Date.context_today(signal)
                     + timedelta(days=signal.company_id.kam_signal_snooze_days),
@@ -248,6 +245,7 @@ class KamSignal(models.Model):
         self.ensure_one()
         if self.tension_id:
             return self._open(self.tension_id)
+        self.check_access("write")  # the account team and the managers
         tension = self.env["kam.tension"].create(
             {
                 "name": self.display_name,
@@ -261,7 +259,7 @@ class KamSignal(models.Model):
                 "lead_ids": [fields.Command.set(self.sudo().lead_ids.ids)],
             }
         )
-        self.tension_id = tension
+        self.sudo().tension_id = tension
         return self._open(tension)
 
     def _open(self, record):

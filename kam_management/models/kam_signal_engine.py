@@ -63,11 +63,17 @@ class KamSignalEngine(models.AbstractModel):
     def _temporary_table(self, name, columns):
         """A temporary table ``name`` with ``columns`` (SQL) for the duration of the
         block."""
-        self.env.execute_query(SQL("CREATE TEMPORARY TABLE %s (%s)", SQL.identifier(name), columns))
-        try:
-            yield
-        finally:
-            self.env.execute_query(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(name)))
+        # a table left by a failed check of this transaction goes first; on an error the
+        # rollback drops it: no DROP in a failed transaction that would hide the error
+        self.env.execute_query(
+            SQL(
+                "DROP TABLE IF EXISTS %(name)s; CREATE TEMPORARY TABLE %(name)s (%(columns)s)",
+                name=SQL.identifier(name),
+                columns=columns,
+            )
+        )
+        yield
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(name)))
 
     @contextmanager
     def _work_tables(self, company):
@@ -76,6 +82,7 @@ class KamSignalEngine(models.AbstractModel):
         self.env.execute_query(
             SQL(
                 """
+                DROP TABLE IF EXISTS kam_signal_scope, kam_signal_facts, kam_signal_found;
                 CREATE TEMPORARY TABLE kam_signal_scope AS %(scope)s;
                 CREATE TEMPORARY TABLE kam_signal_facts (%(facts)s);
                 INSERT INTO kam_signal_facts (account_id) SELECT id FROM kam_signal_scope;
@@ -90,12 +97,10 @@ class KamSignalEngine(models.AbstractModel):
                 facts=SQL(FACT_COLUMNS),
             )
         )
-        try:
-            yield
-        finally:
-            self.env.execute_query(
-                SQL("DROP TABLE IF EXISTS kam_signal_scope, kam_signal_facts, kam_signal_found")
-            )
+        yield  # on an error, the rollback drops them (see _temporary_table)
+        self.env.execute_query(
+            SQL("DROP TABLE IF EXISTS kam_signal_scope, kam_signal_facts, kam_signal_found")
+        )
 
     # ------------------------------------------------------------------
     # The check of a company
@@ -413,7 +418,7 @@ class KamSignalEngine(models.AbstractModel):
                           JOIN kam_signal_scope scope ON scope.id = partner.commercial_partner_id
                          WHERE lead.type = 'opportunity' AND lead.active IS NOT TRUE
                            AND lead.probability = 0 AND lead.date_closed >= %(since)s
-                           AND COALESCE(lead.company_id, %(company)s) = %(company)s
+                           AND lead.company_id = %(company)s
                      UNION ALL
                         SELECT partner.commercial_partner_id,
                                sale.amount_untaxed / COALESCE(NULLIF(sale.currency_rate, 0), 1),

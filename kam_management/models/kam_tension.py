@@ -97,6 +97,7 @@ class KamTension(models.Model):
         "tension_id",
         "order_id",
         string="Sales Orders",
+        check_company=True,
         domain="[('partner_id', 'child_of', account_id)]",
     )
     invoice_ids = fields.Many2many(
@@ -105,6 +106,7 @@ class KamTension(models.Model):
         "tension_id",
         "move_id",
         string="Invoices",
+        check_company=True,
         domain="[('partner_id', 'child_of', account_id), "
         "('move_type', 'in', ('out_invoice', 'out_refund'))]",
     )
@@ -114,6 +116,7 @@ class KamTension(models.Model):
         "tension_id",
         "lead_id",
         string="Opportunities",
+        check_company=True,
         domain="[('partner_id', 'child_of', account_id)]",
         context={"active_test": False},  # lost ones are archived
     )
@@ -199,24 +202,25 @@ class KamTension(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("state", "open") != "open":
-                raise UserError(
-                    self.env._("A new tension starts open: create it, then move it on.")
-                )
+            self._check_addon_fields(vals)
         tensions = super().create(vals_list)
+        if any(tension.state != "open" for tension in tensions):  # defaults included
+            raise UserError(self.env._("A new tension starts open: create it, then move it on."))
         tensions._escalate_due()
         return tensions
 
     def write(self, vals):
+        self._check_addon_fields(vals)
+        moving = self.browse()
         if "state" in vals:  # the state machine holds for imports and the API too
-            self.filtered(lambda tension: tension.state != vals["state"])._check_transition(
-                vals["state"]
-            )
-            if vals["state"] == "resolved":
-                vals = {"date_resolved": fields.Date.context_today(self), **vals}
-            elif vals["state"] in UNRESOLVED_STATES:
-                vals = {"date_resolved": False, **vals}
+            moving = self.filtered(lambda tension: tension.state != vals["state"])
+            moving._check_transition(vals["state"])
         result = super().write(vals)
+        if moving:
+            resolved = vals["state"] == "resolved"
+            super(KamTension, moving.sudo()).write(
+                {"date_resolved": fields.Date.context_today(self) if resolved else False}
+            )
         if not self.env.su and {"account_id", "company_id"} & vals.keys():
             # rules are checked before a write: moving a tension is allowed only to an
             # account where the user could have created it
@@ -224,6 +228,24 @@ class KamTension(models.Model):
         if {"severity", "deadline", "state"} & vals.keys():
             self._escalate_due()
         return result
+
+    def _check_addon_fields(self, vals):
+        if not self.env.su and {"escalation_date", "date_resolved"} & vals.keys():
+            raise UserError(
+                self.env._("When a tension was escalated or resolved is recorded by the addon.")
+            )
+
+    @api.constrains("state", "resolution")
+    def _check_resolution(self):
+        for tension in self:
+            if tension.state == "resolved" and is_html_empty(tension.resolution):
+                raise ValidationError(
+                    self.env._(
+                        "Write how the tension %(tension)s was settled (Resolution) before "
+                        "resolving it.",
+                        tension=tension.name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Status
@@ -243,14 +265,6 @@ class KamTension(models.Model):
                         tension=tension.name,
                         current=labels[tension.state],
                         state=labels[state],
-                    )
-                )
-            if state == "resolved" and is_html_empty(tension.resolution):
-                raise UserError(
-                    self.env._(
-                        "Write how the tension %(tension)s was settled (Resolution) before "
-                        "resolving it.",
-                        tension=tension.name,
                     )
                 )
 

@@ -1,5 +1,16 @@
 from odoo import api, fields, models
 
+HEALTH_SETTINGS = (
+    "kam_health_weight_revenue",
+    "kam_health_weight_payment",
+    "kam_health_weight_rhythm",
+    "kam_health_weight_relationship",
+    "kam_health_weight_plan",
+    "kam_health_weight_tension",
+    "kam_health_healthy_min",
+    "kam_health_watch_min",
+)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -55,30 +66,40 @@ class ResConfigSettings(models.TransientModel):
     kam_signal_snooze_days = fields.Integer(
         related="company_id.kam_signal_snooze_days", readonly=False
     )
-    kam_health_weight_revenue = fields.Integer(
-        related="company_id.kam_health_weight_revenue", readonly=False
-    )
-    kam_health_weight_payment = fields.Integer(
-        related="company_id.kam_health_weight_payment", readonly=False
-    )
-    kam_health_weight_rhythm = fields.Integer(
-        related="company_id.kam_health_weight_rhythm", readonly=False
-    )
-    kam_health_weight_relationship = fields.Integer(
-        related="company_id.kam_health_weight_relationship", readonly=False
-    )
-    kam_health_weight_plan = fields.Integer(
-        related="company_id.kam_health_weight_plan", readonly=False
-    )
-    kam_health_weight_tension = fields.Integer(
-        related="company_id.kam_health_weight_tension", readonly=False
-    )
-    kam_health_healthy_min = fields.Integer(
-        related="company_id.kam_health_healthy_min", readonly=False
-    )
-    kam_health_watch_min = fields.Integer(related="company_id.kam_health_watch_min", readonly=False)
     kam_health_drop_points = fields.Integer(
         related="company_id.kam_health_drop_points", readonly=False
+    )
+    # Weights and bands of the account health are checked together (they must sum
+    # to 100, and the bands be in order): written to the company in one write, not
+    # field by field as related fields would be.
+    kam_health_weight_revenue = fields.Integer(
+        string="Weight: Revenue Trend",
+        default=lambda self: self.env.company.kam_health_weight_revenue,
+    )
+    kam_health_weight_payment = fields.Integer(
+        string="Weight: Payment Behaviour",
+        default=lambda self: self.env.company.kam_health_weight_payment,
+    )
+    kam_health_weight_rhythm = fields.Integer(
+        string="Weight: Order Rhythm",
+        default=lambda self: self.env.company.kam_health_weight_rhythm,
+    )
+    kam_health_weight_relationship = fields.Integer(
+        string="Weight: Relationships",
+        default=lambda self: self.env.company.kam_health_weight_relationship,
+    )
+    kam_health_weight_plan = fields.Integer(
+        string="Weight: Account Plan", default=lambda self: self.env.company.kam_health_weight_plan
+    )
+    kam_health_weight_tension = fields.Integer(
+        string="Weight: Open Tensions",
+        default=lambda self: self.env.company.kam_health_weight_tension,
+    )
+    kam_health_healthy_min = fields.Integer(
+        string="Healthy From (score)", default=lambda self: self.env.company.kam_health_healthy_min
+    )
+    kam_health_watch_min = fields.Integer(
+        string="Watch From (score)", default=lambda self: self.env.company.kam_health_watch_min
     )
     kam_next_computation = fields.Char(
         string="Next Computation",
@@ -124,3 +145,11 @@ class ResConfigSettings(models.TransientModel):
                 }
             }
         return None
+
+    def set_values(self):
+        result = super().set_values()
+        values = {fname: self[fname] for fname in HEALTH_SETTINGS}
+        company = self.company_id
+        if any(company[fname] != value for fname, value in values.items()):
+            company.write(values)
+        return result

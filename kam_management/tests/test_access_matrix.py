@@ -281,9 +281,10 @@ class TestAccessMatrix(KamRightsCommon):
                 "label": "single_threaded",
             }
         )
+        # nobody writes a signal: the account team dismisses it or makes it a tension
         self.check(
             signal,
-            {"read": KAMS, "create": set(), "write": EDITORS, "unlink": {MANAGER}},
+            {"read": KAMS, "create": set(), "write": set(), "unlink": {MANAGER}},
             create_values={
                 "account_id": self.account.id,
                 "company_id": self.company.id,
@@ -291,6 +292,16 @@ class TestAccessMatrix(KamRightsCommon):
                 "first_seen": fields.Date.today(),
             },
             write_values={"dismiss_reason": "Known", "state": "dismissed"},
+        )
+        self.assertOnlyProfiles(
+            EDITORS,
+            lambda user: signal.with_user(user)._dismiss("Known"),
+            "dismiss a signal",
+        )
+        self.assertOnlyProfiles(
+            EDITORS,
+            lambda user: signal.with_user(user).action_make_tension(),
+            "make a signal a tension",
         )
 
     def test_account_health(self):

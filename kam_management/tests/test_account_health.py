@@ -131,6 +131,39 @@ class TestAccountHealth(KamSignalsCommon):
         self.check()
         self.assertEqual(len(notices()), 1, "once per fall")
 
+    def test_a_fall_in_small_steps_within_a_week_is_seen(self):
+        self.company.write(
+            {"kam_health_healthy_min": 20, "kam_health_watch_min": 10, "kam_health_drop_points": 5}
+        )
+        account = self.key_account("Sliding Ltd")
+        self.check()
+        self.assertEqual(self.health(account).score, 72)
+        self.invoice(account, days_ago=45, amount=100, due_days=30)  # 15 days past due
+        self.check()
+        self.assertEqual(self.health(account).score, 69)
+        self.assertFalse(self.health(account).is_falling)
+        self.invoice(account, days_ago=65, amount=100, due_days=30)  # 35 days past due
+        self.check()
+        health = self.health(account)
+        self.assertEqual((health.score, health.score_drop), (65, 7), "72 earlier this week")
+        self.assertTrue(health.is_falling)
+
+    def test_health_settings_are_saved_together(self):
+        settings = self.env["res.config.settings"].create(
+            {"kam_health_weight_revenue": 15, "kam_health_weight_plan": 25}
+        )
+        settings.execute()
+        self.assertEqual(
+            (self.company.kam_health_weight_revenue, self.company.kam_health_weight_plan), (15, 25)
+        )
+        settings = self.env["res.config.settings"].create(
+            {"kam_health_healthy_min": 30, "kam_health_watch_min": 20}
+        )
+        settings.execute()
+        self.assertEqual(self.company.kam_health_healthy_min, 30)
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"kam_health_weight_tension": 50}).execute()
+
     def test_what_if_we_lose_it(self):
         big = self.key_account("Big Buyer Ltd")
         small = self.key_account("Small Buyer Ltd")

@@ -277,7 +277,21 @@ class TestSignalHandling(KamSignalsCommon):
         with self.assertRaises(AccessError):
             self.dismiss(self.other_kam)
         # nobody rewrites what the nightly check found, or closes it by hand
-        for values in ({"amount": 1}, {"state": "closed"}, {"rule": "credit_notes"}):
+        tension = self.env["kam.tension"].create(
+            {
+                "name": "Elsewhere",
+                "account_id": self.key_account("Elsewhere Ltd").id,
+                "type_id": self.env.ref("kam_management.kam_tension_type_other").id,
+            }
+        )
+        for values in (
+            {"amount": 1},
+            {"state": "closed"},
+            {"rule": "credit_notes"},
+            {"state": "dismissed", "dismissed_until": "2999-12-31", "dismiss_reason": ""},
+            {"dismissed_by_id": self.other_kam.id},
+            {"tension_id": tension.id},
+        ):
             with self.assertRaises(AccessError):
                 self.signal.with_user(self.kam_user).write(values)
             with self.assertRaises(AccessError):
@@ -327,4 +341,12 @@ class TestSignalHandling(KamSignalsCommon):
         with self.assertRaises(AccessError):
             self.env["kam.what.if.wizard"].with_user(stranger).create(
                 {"account_id": self.account.id, "company_id": self.company.id}
-            )
+            ).read(["revenue"])
+        # nor through a what-if of its own company turned to this one
+        wizard = (
+            self.env["kam.what.if.wizard"]
+            .with_user(stranger)
+            .create({"account_id": self.account.id, "company_id": other.id})
+        )
+        with self.assertRaises(UserError):
+            wizard.write({"company_id": self.company.id})

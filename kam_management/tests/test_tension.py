@@ -221,6 +221,31 @@ class TestTension(KamCommon):
             tension.with_user(self.kam_user).write({"account_id": self.other_account.id})
         self.assertEqual(tension.account_id, self.account)
 
+    def test_no_side_door_around_the_status(self):
+        with self.assertRaises(UserError):
+            self.env["kam.tension"].with_context(default_state="resolved").create(
+                {"name": "Sneaky", "account_id": self.account.id, "type_id": self.delivery.id}
+            )
+        with self.assertRaises(UserError):
+            self.new_tension(user=self.kam_user, escalation_date=fields.Datetime.now())
+        tension = self.new_tension(user=self.kam_user, severity="high")
+        with self.assertRaises(UserError, msg="escalated once, and nobody resets it"):
+            tension.with_user(self.kam_user).write({"escalation_date": False})
+        # resolved with the resolution written in the same write; never blanked after
+        tension.with_user(self.kam_user).write({"state": "resolved", "resolution": "<p>Done</p>"})
+        self.assertEqual(tension.state, "resolved")
+        with self.assertRaises(ValidationError):
+            tension.with_user(self.kam_user).write({"resolution": "<p><br></p>"})
+
+    def test_resolved_on_moves_only_with_the_status(self):
+        with freeze_time("2026-03-02"):
+            early = self.new_tension(resolution="<p>Done</p>")
+            early.action_resolve()
+        late = self.new_tension(resolution="<p>Done</p>")
+        (early | late).write({"state": "resolved"})
+        self.assertEqual(early.date_resolved, date(2026, 3, 2))
+        self.assertEqual(late.date_resolved, fields.Date.context_today(late))
+
     def test_copy_starts_a_fresh_tension(self):
         tension = self.new_tension(severity="critical")
         copy = tension.copy()

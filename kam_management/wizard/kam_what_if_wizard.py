@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_amount
 
@@ -37,22 +37,28 @@ class KamWhatIfWizard(models.TransientModel):
         help="Products that this account buys at least half of, over the revenue window.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        wizards = super().create(vals_list)
-        for wizard in wizards:
-            # the figures are read in SQL: only those of a company the user works in
-            if wizard.company_id not in self.env.user.company_ids and not self.env.su:
+    def write(self, vals):
+        if {"account_id", "company_id"} & vals.keys():
+            raise UserError(self.env._("Open a new what-if from the account instead."))
+        return super().write(vals)
+
+    def _check_may_see(self):
+        """The figures are read in SQL: only those of an account the user may read,
+        in a company the user works in now."""
+        if self.env.su:
+            return
+        for wizard in self:
+            if wizard.company_id not in self.env.companies:
                 raise AccessError(
                     self.env._(
                         "You cannot see the figures of %(company)s.", company=wizard.company_id.name
                     )
                 )
-            wizard.account_id.check_access("read")
-        return wizards
+            wizard.account_id._origin.check_access("read")
 
     @api.depends("account_id", "company_id")
     def _compute_figures(self):
+        self._check_may_see()
         self.env["kam.account.figure"].flush_model()
         self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
