@@ -5,6 +5,18 @@ REVENUE_SOURCES = [
     ("invoice", "Posted customer invoices (net of credit notes)"),
     ("order", "Confirmed sales orders"),
 ]
+# checked together: the weights sum to 100, the bands are in order (Settings writes
+# them in one write)
+HEALTH_WEIGHTS_AND_BANDS = (
+    "kam_health_weight_revenue",
+    "kam_health_weight_payment",
+    "kam_health_weight_rhythm",
+    "kam_health_weight_relationship",
+    "kam_health_weight_plan",
+    "kam_health_weight_tension",
+    "kam_health_healthy_min",
+    "kam_health_watch_min",
+)
 RISK_METRICS = [
     ("top10", "Share of the 10 largest customers (%)"),
     ("hhi", "Herfindahl-Hirschman index (0-10 000)"),
@@ -255,14 +267,7 @@ class ResCompany(models.Model):
                 )
 
     @api.constrains(
-        "kam_health_weight_revenue",
-        "kam_health_weight_payment",
-        "kam_health_weight_rhythm",
-        "kam_health_weight_relationship",
-        "kam_health_weight_plan",
-        "kam_health_weight_tension",
-        "kam_health_healthy_min",
-        "kam_health_watch_min",
+        *HEALTH_WEIGHTS_AND_BANDS,
         "kam_signal_overdue_days",
         "kam_signal_drift_days",
         "kam_signal_decline_percent",

@@ -1,15 +1,6 @@
 from odoo import api, fields, models
 
-HEALTH_SETTINGS = (
-    "kam_health_weight_revenue",
-    "kam_health_weight_payment",
-    "kam_health_weight_rhythm",
-    "kam_health_weight_relationship",
-    "kam_health_weight_plan",
-    "kam_health_weight_tension",
-    "kam_health_healthy_min",
-    "kam_health_watch_min",
-)
+from .res_company import HEALTH_WEIGHTS_AND_BANDS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -148,7 +139,7 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         result = super().set_values()
-        values = {fname: self[fname] for fname in HEALTH_SETTINGS}
+        values = {fname: self[fname] for fname in HEALTH_WEIGHTS_AND_BANDS}
         company = self.company_id
         if any(company[fname] != value for fname, value in values.items()):
             company.write(values)
