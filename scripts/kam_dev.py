@@ -501,41 +501,29 @@ def bench_database(args):
     return odoo, python, database, addons_path
 
 
-def bench(args):
-    prepared = bench_database(args)
-    if not prepared:
-        return 1
-    odoo, python, database, addons_path = prepared
-    return run(
-        [python, REPO / "bench" / "benchmark.py", database, "--addons-path", addons_path],
-        env=odoo.env(),
-    ).returncode
+def bench_on_database(script, *options):
+    """Run a benchmark script of bench/ on the database of `make bench`."""
+
+    def bench_command(args):
+        prepared = bench_database(args)
+        if not prepared:
+            return 1
+        odoo, python, database, addons_path = prepared
+        return run(
+            [python, REPO / "bench" / script, database, "--addons-path", addons_path]
+            + [value for option in options for value in option(args)],
+            env=odoo.env(),
+        ).returncode
+
+    return bench_command
 
 
-def bench_effort(args):
-    """Time the nightly measure of effort (teams and traces generated once)."""
-    prepared = bench_database(args)
-    if not prepared:
-        return 1
-    odoo, python, database, addons_path = prepared
-    return run(
-        [python, REPO / "bench" / "effort_benchmark.py", database]
-        + ["--addons-path", addons_path, "--kams", str(args.kams)],
-        env=odoo.env(),
-    ).returncode
-
-
-def bench_signals(args):
-    """Time the nightly signals and account health (rule data completed once)."""
-    prepared = bench_database(args)
-    if not prepared:
-        return 1
-    odoo, python, database, addons_path = prepared
-    return run(
-        [python, REPO / "bench" / "signals_benchmark.py", database]
-        + ["--addons-path", addons_path],
-        env=odoo.env(),
-    ).returncode
+# the concentration engine (bench/benchmark.py)
+bench = bench_on_database("benchmark.py")
+# the nightly measure of effort (teams and traces generated once)
+bench_effort = bench_on_database("effort_benchmark.py", lambda args: ["--kams", str(args.kams)])
+# the nightly signals and account health (rule data completed once)
+bench_signals = bench_on_database("signals_benchmark.py")
 
 
 def bench_install(args):

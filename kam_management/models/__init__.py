@@ -1,6 +1,7 @@
 from . import kam_account_managed_mixin
 from . import kam_account_ref_mixin
 from . import kam_nightly_mixin
+from . import kam_state_machine_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_partner

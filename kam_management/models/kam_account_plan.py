@@ -41,10 +41,12 @@ class KamAccountPlan(models.Model):
         "mail.activity.mixin",
         "kam.account.managed.mixin",
         "kam.nightly.mixin",
+        "kam.state.machine.mixin",
     ]
     _description = "Account Plan"
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _kam_transitions = TRANSITIONS
 
     name = fields.Char(
         compute="_compute_name",
@@ -355,35 +357,20 @@ class KamAccountPlan(models.Model):
         self.write({"state": state})
 
     @api.model
-    def _state_labels(self):
-        return dict(self._fields["state"]._description_selection(self.env))
+    def _kam_unknown_state_message(self, state, labels):
+        return self.env._(
+            "“%(state)s” is not a state of an account plan. A plan is one of: %(states)s.",
+            state=state,
+            states=", ".join(labels.values()),
+        )
 
-    @api.model
-    def _check_known_state(self, state):
-        labels = self._state_labels()
-        if state not in labels:
-            raise UserError(
-                self.env._(
-                    "“%(state)s” is not a state of an account plan. A plan is one of: %(states)s.",
-                    state=state,
-                    states=", ".join(labels.values()),
-                )
-            )
-
-    def _check_transition(self, state):
-        """Refuse a state that the plan cannot reach from its current one."""
-        self._check_known_state(state)
-        labels = self._state_labels()
-        for plan in self:
-            if state not in TRANSITIONS[plan.state]:
-                raise UserError(
-                    self.env._(
-                        "The plan %(plan)s is %(current)s: it cannot become %(target)s.",
-                        plan=plan.display_name,
-                        current=labels[plan.state],
-                        target=labels[state],
-                    )
-                )
+    def _kam_refused_transition_message(self, current, target):
+        return self.env._(
+            "The plan %(plan)s is %(current)s: it cannot become %(target)s.",
+            plan=self.display_name,
+            current=current,
+            target=target,
+        )
 
     def action_activate(self):
         self._move_to("active")
@@ -606,19 +593,17 @@ class KamAccountPlan(models.Model):
 
     @api.model
     def _revenue_query_orders(self, company, periods_table):
-        # order amounts are in order currency; currency_rate converts from company currency
+        engine = self.env["kam.concentration.engine"]
         return SQL(
             """
             WITH period AS (%(periods)s)
             SELECT period.key,
                    CASE WHEN period.category_id IS NULL
-                        THEN (SELECT SUM(sale.amount_untaxed
-                                         / COALESCE(NULLIF(sale.currency_rate, 0), 1))
+                        THEN (SELECT SUM(%(order_amount)s)
                                 FROM sale_order sale
                                 JOIN res_partner partner ON partner.id = sale.partner_id
                                WHERE %(in_period)s)
-                        ELSE (SELECT SUM(line.price_subtotal
-                                         / COALESCE(NULLIF(sale.currency_rate, 0), 1))
+                        ELSE (SELECT SUM(%(line_amount)s)
                                 FROM sale_order sale
                                 JOIN res_partner partner ON partner.id = sale.partner_id
                                 JOIN sale_order_line line ON line.order_id = sale.id
@@ -630,6 +615,8 @@ class KamAccountPlan(models.Model):
             periods=periods_table,
             in_period=self._orders_in_period(company),
             in_category=self._in_category(SQL("line.product_id")),
+            order_amount=engine._in_company_currency(SQL("sale.amount_untaxed")),
+            line_amount=engine._in_company_currency(SQL("line.price_subtotal")),
         )
 
     @api.model

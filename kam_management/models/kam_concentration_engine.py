@@ -81,12 +81,17 @@ class KamConcentrationEngine(models.AbstractModel):
         )
 
     @api.model
+    def _in_company_currency(self, amount):
+        """SQL: ``amount`` (SQL) of the order ``sale`` in the company's currency.
+        Order amounts are in the order currency; currency_rate converts from the
+        company currency."""
+        return SQL("%s / COALESCE(NULLIF(sale.currency_rate, 0), 1)", amount)
+
+    @api.model
     def _revenue_query_orders(self, company, date_from, date_to):
-        # order amounts are in order currency; currency_rate converts from company currency
         return SQL(
             """
-            SELECT partner.commercial_partner_id,
-                   SUM(sale.amount_untaxed / COALESCE(NULLIF(sale.currency_rate, 0), 1))
+            SELECT partner.commercial_partner_id, SUM(%(amount)s)
               FROM sale_order sale
               JOIN res_partner partner ON partner.id = sale.partner_id
              WHERE %(counted)s
@@ -94,6 +99,7 @@ class KamConcentrationEngine(models.AbstractModel):
                AND sale.date_order < %(date_to)s
           GROUP BY partner.commercial_partner_id
             """,
+            amount=self._in_company_currency(SQL("sale.amount_untaxed")),
             counted=self._counted_orders(company),
             date_from=date_from,
             date_to=date_to + timedelta(days=1),
@@ -159,15 +165,20 @@ class KamConcentrationEngine(models.AbstractModel):
                     )
                 )
             )
-        # COPY, the fastest way in; as Odoo does around COPY: asynchronous wait
-        # callbacks do not support it
+        self._copy_into("kam_ranking", lines)
+        return result, date_from, date_to
+
+    @api.model
+    def _copy_into(self, table, lines, columns=None):
+        """COPY the tab-separated ``lines`` (a file object) into ``table``: the
+        fastest way in. As Odoo does around COPY: asynchronous wait callbacks do not
+        support it."""
         wait_callback = psycopg2.extensions.get_wait_callback()
         psycopg2.extensions.set_wait_callback(None)
         try:
-            self.env.cr.copy_from(lines, "kam_ranking")
+            self.env.cr.copy_from(lines, table, columns=columns)
         finally:
             psycopg2.extensions.set_wait_callback(wait_callback)
-        return result, date_from, date_to
 
     @api.model
     def _write_figures(self, company):

@@ -1,8 +1,6 @@
 import io
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -160,19 +158,12 @@ class KamHealthEngine(models.AbstractModel):
             engine._temporary_table("kam_health_new", SQL(NEW_SCORES_COLUMNS)),
             engine._temporary_table("kam_health_replaced", SQL(REPLACED_COLUMNS)),
         ):
-            self._copy(lines)
+            self.env["kam.concentration.engine"]._copy_into(
+                "kam_health_new", lines, columns=SNAPSHOT_COLUMNS
+            )
             written = self._write_snapshots(company, today)
         self._notify_falls(company)
         return written
-
-    def _copy(self, lines):
-        # COPY, as Odoo does around it: asynchronous wait callbacks do not support it
-        wait_callback = psycopg2.extensions.get_wait_callback()
-        psycopg2.extensions.set_wait_callback(None)
-        try:
-            self.env.cr.copy_from(lines, "kam_health_new", columns=SNAPSHOT_COLUMNS)
-        finally:
-            psycopg2.extensions.set_wait_callback(wait_callback)
 
     def _write_snapshots(self, company, today):
         """Refresh this week's snapshot where the band did not change; a new one
@@ -277,20 +268,19 @@ class KamHealthEngine(models.AbstractModel):
         )
         if not falls:
             return
-        managers = self.env["res.users"]._kam_managers_of(company)
         for health in falls:
-            for manager in managers:
-                account = health.account_id.with_context(lang=manager.lang).sudo()
-                account.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=manager.id,
-                    summary=account.env._("Health of %(account)s falling", account=account.name),
-                    note=account.env._(
+            self.env["res.users"]._kam_notify_managers(
+                health.account_id,
+                company,
+                lambda account, health=health: (
+                    account.env._("Health of %(account)s falling", account=account.name),
+                    account.env._(
                         "The health of %(account)s fell by %(drop)s points in 30 days: now "
                         "%(score)s. Open its Health tab to see why.",
                         account=account.name,
                         drop=health.score_drop,
                         score=health.score,
                     ),
-                )
+                ),
+            )
         falls.write({"drop_notified": True})

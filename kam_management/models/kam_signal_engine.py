@@ -167,12 +167,12 @@ class KamSignalEngine(models.AbstractModel):
         if company.kam_revenue_source == "order":
             documents = SQL(
                 """SELECT partner.commercial_partner_id AS account_id,
-                          sale.date_order::date AS day,
-                          sale.amount_untaxed / COALESCE(NULLIF(sale.currency_rate, 0), 1) AS amount
+                          sale.date_order::date AS day, %(amount)s AS amount
                      FROM sale_order sale
                      JOIN res_partner partner ON partner.id = sale.partner_id
                      JOIN kam_signal_scope scope ON scope.id = partner.commercial_partner_id
                     WHERE %(counted)s AND sale.date_order >= %(since)s""",
+                amount=engine._in_company_currency(SQL("sale.amount_untaxed")),
                 counted=engine._counted_orders(company),
                 since=min(start for start, _end in periods.values()),
             )
@@ -420,9 +420,7 @@ class KamSignalEngine(models.AbstractModel):
                            AND lead.probability = 0 AND lead.date_closed >= %(since)s
                            AND lead.company_id = %(company)s
                      UNION ALL
-                        SELECT partner.commercial_partner_id,
-                               sale.amount_untaxed / COALESCE(NULLIF(sale.currency_rate, 0), 1),
-                               NULL, sale.id
+                        SELECT partner.commercial_partner_id, %(order_amount)s, NULL, sale.id
                           FROM sale_order sale
                           JOIN res_partner partner ON partner.id = sale.partner_id
                           JOIN kam_signal_scope scope ON scope.id = partner.commercial_partner_id
@@ -433,6 +431,9 @@ class KamSignalEngine(models.AbstractModel):
                 """,
                 since=since,
                 company=company.id,
+                order_amount=self.env["kam.concentration.engine"]._in_company_currency(
+                    SQL("sale.amount_untaxed")
+                ),
             ),
         )
 

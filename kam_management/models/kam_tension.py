@@ -23,10 +23,16 @@ class KamTension(models.Model):
     """A tension between the company and a key account, followed until it is resolved."""
 
     _name = "kam.tension"
-    _inherit = ["mail.thread", "mail.activity.mixin", "kam.account.managed.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "kam.account.managed.mixin",
+        "kam.state.machine.mixin",
+    ]
     _description = "Tension with a key account"
     _order = "severity_rank desc, deadline, id desc"
     _check_company_auto = True
+    _kam_transitions = TRANSITIONS
 
     name = fields.Char(string="Title", required=True, tracking=True)
     active = fields.Boolean(default=True)
@@ -250,23 +256,17 @@ class KamTension(models.Model):
     # ------------------------------------------------------------------
     # Status
     # ------------------------------------------------------------------
-    def _state_labels(self):
-        return dict(self._fields["state"]._description_selection(self.env))
+    @api.model
+    def _kam_unknown_state_message(self, state, labels):
+        return self.env._("“%(state)s” is not a status of a tension.", state=state)
 
-    def _check_transition(self, state):
-        labels = self._state_labels()
-        if state not in labels:
-            raise UserError(self.env._("“%(state)s” is not a status of a tension.", state=state))
-        for tension in self:
-            if state not in TRANSITIONS[tension.state]:
-                raise UserError(
-                    self.env._(
-                        "The tension %(tension)s is %(current)s: it cannot become %(state)s.",
-                        tension=tension.name,
-                        current=labels[tension.state],
-                        state=labels[state],
-                    )
-                )
+    def _kam_refused_transition_message(self, current, target):
+        return self.env._(
+            "The tension %(tension)s is %(current)s: it cannot become %(state)s.",
+            tension=self.name,
+            current=current,
+            state=target,
+        )
 
     def action_start(self):
         self.write({"state": "in_progress"})
@@ -312,13 +312,12 @@ class KamTension(models.Model):
 
     def _notify_managers(self):
         self.ensure_one()
-        for manager in self.env["res.users"]._kam_managers_of(self.company_id):
-            tension = self.with_context(lang=manager.lang)
-            tension.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=manager.id,
-                summary=tension.env._("Escalated tension: %(tension)s", tension=self.name),
-                note=tension.env._(
+        self.env["res.users"]._kam_notify_managers(
+            self,
+            self.company_id,
+            lambda tension: (
+                tension.env._("Escalated tension: %(tension)s", tension=self.name),
+                tension.env._(
                     "The tension “%(tension)s” with %(account)s is escalated: %(reason)s. "
                     "Owner: %(owner)s.",
                     tension=self.name,
@@ -326,7 +325,8 @@ class KamTension(models.Model):
                     reason=tension._escalation_reason(),
                     owner=self.owner_id.name or "-",
                 ),
-            )
+            ),
+        )
 
     @api.model
     def _cron_escalate_tensions(self):

@@ -66,16 +66,27 @@ class ResUsers(models.Model):
             lambda manager: manager.active and not manager.share and manager.company_ids & companies
         )
 
+    @api.model
+    def _kam_notify_managers(self, record, companies, message, exclude=None):
+        """A to-do on ``record`` for each KAM manager of ``companies`` (but
+        ``exclude``), worded in the manager's language: ``message(record)`` gives
+        (summary, note) for the record read in that language."""
+        for manager in self._kam_managers_of(companies) - (exclude or self.browse()):
+            here = record.with_context(lang=manager.lang).sudo()
+            summary, note = message(here)
+            here.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=manager.id, summary=summary, note=note
+            )
+
     def _kam_notify_overload(self, load):
         """An activity for each KAM manager of this person's companies."""
         self.ensure_one()
-        for manager in self._kam_managers_of(self.company_ids) - self:
-            partner = self.partner_id.with_context(lang=manager.lang).sudo()
-            partner.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=manager.id,
-                summary=partner.env._("%(user)s is overloaded", user=self.name),
-                note=partner.env._(
+        self._kam_notify_managers(
+            self.partner_id,
+            self.company_ids,
+            lambda partner: (
+                partner.env._("%(user)s is overloaded", user=self.name),
+                partner.env._(
                     "%(user)s has carried more than their capacity for over a week: "
                     "load %(load).0f %% (estimated %(estimated).0f h a month for %(capacity).0f "
                     "h). Rebalance the accounts of the team (Key Accounts > Workload).",
@@ -84,4 +95,6 @@ class ResUsers(models.Model):
                     estimated=load.estimated_hours,
                     capacity=load.capacity_hours,
                 ),
-            )
+            ),
+            exclude=self,
+        )
