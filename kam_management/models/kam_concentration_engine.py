@@ -115,6 +115,7 @@ class KamConcentrationEngine(models.AbstractModel):
         self.env.execute_query(
             SQL(
                 """
+                DROP TABLE IF EXISTS kam_ranking, kam_previous_key;
                 CREATE TEMPORARY TABLE kam_ranking (
                     partner_id INTEGER, revenue NUMERIC, rank INTEGER, share NUMERIC,
                     cumulative_share NUMERIC, tier VARCHAR, is_key BOOLEAN
@@ -126,10 +127,11 @@ class KamConcentrationEngine(models.AbstractModel):
                 company.id,
             )
         )
-        try:
-            yield
-        finally:
-            self.env.execute_query(SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key"))
+        # a table left by a failed computation of this transaction goes first (above);
+        # on an error the rollback drops them: no DROP in a failed transaction that
+        # would hide the error
+        yield
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS kam_ranking, kam_previous_key"))
 
     @contextmanager
     def _gc_paused(self):
