@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Identify the customers that carry the business and manage them: "
     "KAM, strategic accounts, tiers",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "author": "kam_management contributors",
     "license": "LGPL-3",
@@ -24,6 +24,9 @@
         "views/kam_workload_views.xml",
         "views/kam_tension_views.xml",
         "views/kam_signal_views.xml",
+        "views/kam_competitor_presence_views.xml",
+        "views/kam_whitespace_views.xml",
+        "views/kam_account_forecast_views.xml",
         "report/kam_account_plan_report.xml",
         "report/kam_handover_report.xml",
         "views/res_config_settings_views.xml",
@@ -39,12 +42,16 @@
         "demo/kam_team_demo.xml",
         "demo/kam_tension_demo.xml",
         "demo/kam_signal_demo.xml",
+        "demo/kam_information_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
         # graph views load with the lazy part of the web client
         "web.assets_backend_lazy": [
             "kam_management/static/src/views/pareto_graph/**",
+        ],
+        "web.assets_backend": [
+            "kam_management/static/src/views/whitespace_grid/**",
         ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",

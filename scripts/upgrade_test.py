@@ -53,6 +53,10 @@ sister_only = Partner.create({"name": "Upgrade Sister-only Customer", "is_compan
                               "kam_key_override": "key", "kam_key_override_reason": "Tender"})
 plan = env["kam.account.plan"].create({"account_id": shared.id, "date_start": "2026-01-01",
                                        "date_end": "2026-12-31", "revenue_target": 1000})
+rival = Partner.create({"name": "Upgrade Rival", "is_company": True})
+plan.write({"swot_strengths": "<p>Upgrade strength</p>", "value_proposition": "<p>X</p>"})
+if "competitor_ids" in plan._fields:  # up to 18.0.1.2.0: a list of partners on the plan
+    plan.competitor_ids = [Command.link(rival.id)]
 env["kam.account.plan.objective"].create({"plan_id": plan.id, "name": "Upgrade objective",
                                           "metric": "manual", "target": 3})
 env["kam.stakeholder"].create({"account_id": shared.id,
@@ -95,7 +99,8 @@ for model in ("kam.account.plan", "kam.account.plan.objective", "kam.stakeholder
               "kam.concentration.run", "kam.concentration.line", "kam.account.figure",
               "kam.opportunity.contact", "kam.stakeholder.role", "kam.account.member",
               "kam.member.role", "kam.absence", "kam.handover", "kam.tension",
-              "kam.tension.type", "kam.signal", "kam.account.health"):
+              "kam.tension.type", "kam.signal", "kam.account.health",
+              "kam.competitor.presence", "kam.whitespace"):
     if model not in env:
         continue
     table = env[model]._table
@@ -104,6 +109,19 @@ for model in ("kam.account.plan", "kam.account.plan.objective", "kam.stakeholder
 cr.execute("SELECT COUNT(*) FROM mail_tracking_value v JOIN ir_model_fields f ON f.id = v.field_id "
            "WHERE f.model = 'res.partner' AND f.name LIKE 'kam_%'")
 snapshot["tracking_values"] = cr.fetchone()[0]
+# competitors listed on plans (up to 18.0.1.2.0) or recorded at the accounts
+Plan = env["kam.account.plan"].sudo().with_context(active_test=False)
+if "competitor_ids" in Plan._fields:
+    snapshot["competitors"] = sorted({
+        (plan.account_id.id, plan.company_id.id, competitor.id)
+        for plan in Plan.search([]) for competitor in plan.competitor_ids
+    })
+else:
+    snapshot["competitors"] = sorted({
+        (p.account_id.id, p.company_id.id, p.competitor_id.id)
+        for p in env["kam.competitor.presence"].sudo().search([])
+    })
+snapshot["written_plans"] = Plan.search([("swot_strengths", "!=", False)]).ids
 confirmed_column = "kam_confirmed_user_id" in env["sale.order"]._fields
 for order in env["sale.order"].sudo().search([]):
     snapshot["orders"][order.id] = (
@@ -185,6 +203,20 @@ for order_id, (company_id, kam, state, confirmed_kam) in snapshot["orders"].item
         problems.append(f"sale order {order_id}: no confirmation date")
     if (Order.browse(order_id).kam_user_id.id or None) != valid_kam:
         problems.append(f"sale order {order_id}: current KAM {Order.browse(order_id).kam_user_id}")
+# every competitor listed on a plan is a flagged competitor recorded at its account
+Presence = env["kam.competitor.presence"].sudo()
+for account_id, company_id, competitor_id in snapshot["competitors"]:
+    found = Presence.search([("account_id", "=", account_id), ("company_id", "=", company_id),
+                             ("competitor_id", "=", competitor_id)])
+    if len(found) != 1 or not found.competitor_id.kam_is_competitor:
+        problems.append(f"competitor {competitor_id} of account {account_id}: {len(found)} records")
+for plan in env["kam.account.plan"].sudo().browse(snapshot["written_plans"]):
+    if not plan.swot_date:
+        problems.append(f"plan {plan.display_name}: its SWOT has no confirmation date")
+# the nightly information job runs on the upgraded data
+for company in companies:
+    env["kam.information.engine"].sudo()._refresh_company(company)
+cells = env["kam.whitespace"].sudo().search_count([])
 # the nightly check of signals and health runs on the upgraded data
 for company in companies:
     env["kam.signal.engine"].sudo()._check_company(company)
@@ -232,7 +264,8 @@ for fname in ("kam_strategic_reason", "kam_revenue", "kam_user_id"):
 env.cr.rollback()
 print(f"checked {checked} decisions of {len(snapshot['partners'])} accounts in "
       f"{len(companies)} companies, {sum(map(len, snapshot['records'].values()))} records, "
-      f"{leads} team leads; first check: {signals} signals, {healths} account healths")
+      f"{leads} team leads, {len(snapshot['competitors'])} competitors at accounts; first check: "
+      f"{signals} signals, {healths} account healths, {cells} whitespace cells")
 if problems:
     print("UPGRADE PROBLEMS:")
     for problem in problems:

@@ -34,3 +34,8 @@ from . import kam_account_plan
 from . import kam_account_plan_objective
 from . import mail_activity
 from . import mail_activity_type
+from . import kam_competitor_presence
+from . import kam_whitespace
+from . import kam_whitespace_engine
+from . import kam_account_forecast
+from . import kam_information_engine

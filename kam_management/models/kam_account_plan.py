@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, is_html_empty
 
 PLAN_STATES = [
     ("draft", "Draft"),
@@ -21,6 +21,12 @@ REVIEW_CADENCES = [
     ("half_yearly", "Every Six Months"),
     ("yearly", "Yearly"),
 ]
+# the information of a plan, and the date that says when it was last confirmed
+DATED_INFORMATION = {
+    "needs_date": ("customer_needs",),
+    "value_proposition_date": ("value_proposition",),
+    "swot_date": ("swot_strengths", "swot_weaknesses", "swot_opportunities", "swot_threats"),
+}
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 # Which states each state may move to, so that a plan cannot jump the review.
 TRANSITIONS = {
@@ -102,13 +108,22 @@ class KamAccountPlan(models.Model):
     swot_weaknesses = fields.Html(string="Weaknesses")
     swot_opportunities = fields.Html(string="Opportunities")
     swot_threats = fields.Html(string="Threats")
-    competitor_ids = fields.Many2many(
-        "res.partner",
-        "kam_account_plan_competitor_rel",
-        "plan_id",
-        "partner_id",
+    needs_date = fields.Date(
+        string="Needs Confirmed On",
+        help="When the needs and goals were last written or confirmed.",
+    )
+    value_proposition_date = fields.Date(
+        string="Value Proposition Confirmed On",
+        help="When the value proposition was last written or confirmed.",
+    )
+    swot_date = fields.Date(
+        string="SWOT Confirmed On", help="When the SWOT was last written or confirmed."
+    )
+    presence_ids = fields.One2many(
+        "kam.competitor.presence",
         string="Competitors at the Account",
-        domain="[('is_company', '=', True)]",
+        compute="_compute_presence_ids",
+        help="The competitors recorded at the account (its Competition tab).",
     )
     competition_notes = fields.Html(help="How the competitors are positioned at the account.")
     revenue_target = fields.Monetary(
@@ -178,6 +193,55 @@ class KamAccountPlan(models.Model):
     # ------------------------------------------------------------------
     # Computes and constraints
     # ------------------------------------------------------------------
+    @api.depends("account_id", "company_id")
+    def _compute_presence_ids(self):
+        presences = self.env["kam.competitor.presence"].search(
+            [("account_id", "in", self.account_id.ids), ("company_id", "in", self.company_id.ids)]
+        )
+        for plan in self:
+            plan.presence_ids = presences.filtered(
+                lambda presence, plan=plan: (
+                    presence.account_id == plan.account_id
+                    and presence.company_id == plan.company_id
+                )
+            )
+
+    def _stale_information(self):
+        """The dated information of a live plan confirmed longer ago than the
+        company's age limit (names of the date fields)."""
+        self.ensure_one()
+        if self.state not in LIVE_STATES:
+            return []
+        limit = self.env["kam.competitor.presence"]._stale_before(self.company_id)
+        return [fname for fname in DATED_INFORMATION if self[fname] and self[fname] < limit]
+
+    def _dated_information(self, vals):
+        """The confirmation dates that the written ``vals`` change: today for what
+        was written, none for what was emptied."""
+        today = fields.Date.context_today(self)
+        dates = {}
+        for date_field, content_fields in DATED_INFORMATION.items():
+            if date_field in vals or not set(content_fields) & vals.keys():
+                continue
+            written = [vals[fname] for fname in content_fields if fname in vals]
+            if any(not is_html_empty(content) for content in written):
+                dates[date_field] = today
+            elif all(is_html_empty(self[fname]) for fname in content_fields if fname not in vals):
+                dates[date_field] = False
+        return dates
+
+    def action_confirm_information(self):
+        """The KAM checked the needs, value proposition and SWOT: current as of today."""
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.write(
+                {
+                    date_field: today
+                    for date_field, content_fields in DATED_INFORMATION.items()
+                    if any(not is_html_empty(plan[fname]) for fname in content_fields)
+                }
+            )
+
     @api.depends("account_id", "date_start", "date_end")
     def _compute_name(self):
         for plan in self:
@@ -304,6 +368,13 @@ class KamAccountPlan(models.Model):
                         state=self._state_labels()[vals["state"]],
                     )
                 )
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            for date_field, content_fields in DATED_INFORMATION.items():
+                if date_field not in vals and any(
+                    not is_html_empty(vals.get(fname)) for fname in content_fields
+                ):
+                    vals[date_field] = today
         plans = super().create(vals_list)
         for plan in plans:
             if not plan.next_review_date:
@@ -319,6 +390,14 @@ class KamAccountPlan(models.Model):
         # what the nightly refresh writes (context kam_measure) is not a change by a person
         if not self.env.context.get("kam_measure"):
             vals = {"last_change_date": fields.Datetime.now(), "is_stale": False, **vals}
+        if (
+            self
+            and {fname for names in DATED_INFORMATION.values() for fname in names} & vals.keys()
+        ):
+            for plan in self:
+                dates = plan._dated_information(vals)
+                if dates:
+                    super(KamAccountPlan, plan).write(dates)
         result = super().write(vals)
         if not self.env.su and {"account_id", "company_id"} & vals.keys():
             # rules are checked before a write: moving a plan is allowed only to an

@@ -237,3 +237,41 @@ class KamDemoData(models.AbstractModel):
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids
             ).create({"payment_date": paid_on}).action_create_payments()
+
+    @api.model
+    def _generate_information_demo(self):
+        """Spare parts and consumables for the key accounts of Manufacturing, so that
+        their whitespace shows (Grupo Alimentario Iberia buys no spare parts, Automoción
+        Navarra no consumables); then the concentration and the nightly information job.
+        Called from the demo data only."""
+        today = fields.Date.context_today(self)
+        bearing = self.env.ref("kam_management.demo_product_bearing_kit")
+        controller = self.env.ref("kam_management.demo_product_drive_controller")
+        lubricants = self.env.ref("kam_management.demo_product_lubricants")
+        monthly = {
+            "demo_account_01": [(lubricants, 20)],
+            "demo_account_05": [(bearing, 4), (lubricants, 10)],
+            "demo_account_16": [(controller, 2)],
+            "demo_account_29": [(bearing, 2), (controller, 1), (lubricants, 8)],
+        }
+        orders, dates = self.env["sale.order"], []
+        for xmlid, lines in monthly.items():
+            account = self.env.ref(f"kam_management.{xmlid}")
+            for months in range(10, 0, -1):
+                orders |= self.env["sale.order"].create(
+                    {
+                        "partner_id": account.id,
+                        "user_id": account.kam_user_id.id or self.env.ref("base.user_admin").id,
+                        "order_line": [
+                            fields.Command.create(
+                                {"product_id": product.id, "product_uom_qty": qty}
+                            )
+                            for product, qty in lines
+                        ],
+                    }
+                )
+                dates.append(today - relativedelta(months=months, days=5))
+        self._confirm_and_invoice(orders, dates)
+        company = self.env.company
+        self.env["kam.concentration.run"]._compute_for_companies(company)
+        self.env["kam.information.engine"]._refresh_company(company)

@@ -655,19 +655,10 @@ class KamSignalEngine(models.AbstractModel):
     def _cron_check_accounts(self):
         """One company per call (committed by the scheduler), the others reported as
         remaining; run by hand, every company."""
-        companies = self.env["res.company"].sudo().search([("active", "=", True)], order="id")
-        scheduled = "ir_cron_progress_id" in self.env.context
-        today_of = {company: company._kam_today() for company in companies}
-        pending = companies.filtered(
-            lambda c: today_of[c] not in (c.kam_last_signal_date, c.kam_signal_failed_date)
+        self.env["res.company"]._kam_run_daily(
+            lambda company: self.sudo()._check_company(company),
+            "kam_last_signal_date",
+            "kam_signal_failed_date",
+            _logger,
+            "Signals",
         )
-        for company in pending:
-            try:
-                with self.env.cr.savepoint():
-                    self.sudo()._check_company(company)
-            except Exception:
-                _logger.exception("Signals of %s failed; skipped until tomorrow", company.name)
-                company.kam_signal_failed_date = today_of[company]
-            if scheduled:
-                self.env["ir.cron"]._notify_progress(done=1, remaining=len(pending) - 1)
-                return

@@ -170,6 +170,54 @@ class ResCompany(models.Model):
         help="A health score that fell by more than this many points in 30 days gives the "
         "KAM managers an activity.",
     )
+    kam_renewal_notice_days = fields.Integer(
+        string="Competitor Renewal Notice (days)",
+        default=60,
+        help="The KAM gets an activity this many days before a competitor's contract at the "
+        "account renews.",
+    )
+    kam_whitespace_share = fields.Float(
+        string="Whitespace: Peers Buying (%)",
+        default=40.0,
+        help="A category is whitespace for an account when at least this share of its peers "
+        "buy it and the account does not.",
+    )
+    kam_whitespace_categ_level = fields.Integer(
+        string="Whitespace: Category Level",
+        default=2,
+        help="Level of the product category tree the whitespace grid shows (1 = the root "
+        "category, 2 = its children...); subcategories count in their ancestor at that level.",
+    )
+    kam_whitespace_min_peers = fields.Integer(
+        string="Whitespace: Peers of an Industry",
+        default=3,
+        help="An account is compared with the key accounts of its industry when the industry "
+        "has at least this many others; else with the key accounts of its tier.",
+    )
+    kam_whitespace_almost_nothing = fields.Float(
+        string="Whitespace: Almost Nothing (%)",
+        default=5.0,
+        help="An account that bought less than this share of its peers' median in a "
+        "category counts as not buying it.",
+    )
+    kam_slipping_days = fields.Integer(
+        string="Slipping Opportunity (days)",
+        default=30,
+        help="An open opportunity of a key account with no message, done activity or stage "
+        "change for this many days (and nothing planned) is slipping.",
+    )
+    kam_info_max_age_days = fields.Integer(
+        string="Information Is Stale After (days)",
+        default=180,
+        help="Competitor presence, SWOT, value proposition and needs not confirmed for this "
+        "many days are flagged stale on the account.",
+    )
+    kam_last_information_date = fields.Date(
+        string="Information Last Computed", readonly=True, copy=False
+    )
+    kam_information_failed_date = fields.Date(
+        string="Information Last Failed", readonly=True, copy=False
+    )
     kam_last_signal_date = fields.Date(string="Signals Last Checked", readonly=True, copy=False)
     kam_signal_failed_date = fields.Date(string="Signals Last Failed", readonly=True, copy=False)
     kam_last_concentration_date = fields.Datetime(
@@ -184,6 +232,29 @@ class ResCompany(models.Model):
         copy=False,
         help="A KAM manager asked for a computation, which the scheduled action runs next.",
     )
+
+    @api.model
+    def _kam_run_daily(self, job, done_field, failed_field, logger, what):
+        """``job(company)`` once a day for each active company. Scheduled, one company
+        per call (the runner commits it and calls again for the rest); run by hand,
+        every company. A company whose job fails is logged and skipped until the next
+        day (``failed_field``); ``job`` sets ``done_field`` when it succeeds."""
+        companies = self.sudo().search([("active", "=", True)], order="id")
+        scheduled = "ir_cron_progress_id" in self.env.context
+        today_of = {company: company._kam_today() for company in companies}
+        pending = companies.filtered(
+            lambda company: today_of[company] not in (company[done_field], company[failed_field])
+        )
+        for company in pending:
+            try:
+                with self.env.cr.savepoint():
+                    job(company)
+            except Exception:
+                logger.exception("%s of %s failed; skipped until tomorrow", what, company.name)
+                company[failed_field] = today_of[company]
+            if scheduled:
+                self.env["ir.cron"]._notify_progress(done=1, remaining=len(pending) - 1)
+                return
 
     def _kam_today(self):
         """Today where the company is: its own time zone, not that of whoever runs
@@ -322,3 +393,43 @@ class ResCompany(models.Model):
             "plan": self.kam_health_weight_plan,
             "tension": self.kam_health_weight_tension,
         }
+
+    @api.constrains(
+        "kam_renewal_notice_days",
+        "kam_whitespace_share",
+        "kam_whitespace_categ_level",
+        "kam_whitespace_min_peers",
+        "kam_whitespace_almost_nothing",
+        "kam_slipping_days",
+        "kam_info_max_age_days",
+    )
+    def _check_kam_information_settings(self):
+        for company in self:
+            if company.kam_renewal_notice_days < 0 or company.kam_slipping_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The renewal notice cannot be negative and an opportunity slips after "
+                        "one day at least."
+                    )
+                )
+            if not 0 < company.kam_whitespace_share <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The share of peers for whitespace must be above 0 and at most 100 %."
+                    )
+                )
+            if not 0 <= company.kam_whitespace_almost_nothing < 100:
+                raise ValidationError(
+                    self.env._("“Almost nothing” must be at least 0 and below 100 %.")
+                )
+            if company.kam_whitespace_categ_level < 1 or company.kam_whitespace_min_peers < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The category level of the whitespace grid and the peers of an industry "
+                        "must be at least 1."
+                    )
+                )
+            if company.kam_info_max_age_days < 1:
+                raise ValidationError(
+                    self.env._("Information becomes stale after one day at least.")
+                )

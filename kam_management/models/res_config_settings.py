@@ -57,6 +57,23 @@ class ResConfigSettings(models.TransientModel):
     kam_signal_snooze_days = fields.Integer(
         related="company_id.kam_signal_snooze_days", readonly=False
     )
+    kam_renewal_notice_days = fields.Integer(
+        related="company_id.kam_renewal_notice_days", readonly=False
+    )
+    kam_whitespace_share = fields.Float(related="company_id.kam_whitespace_share", readonly=False)
+    kam_whitespace_categ_level = fields.Integer(
+        related="company_id.kam_whitespace_categ_level", readonly=False
+    )
+    kam_whitespace_min_peers = fields.Integer(
+        related="company_id.kam_whitespace_min_peers", readonly=False
+    )
+    kam_whitespace_almost_nothing = fields.Float(
+        related="company_id.kam_whitespace_almost_nothing", readonly=False
+    )
+    kam_slipping_days = fields.Integer(related="company_id.kam_slipping_days", readonly=False)
+    kam_info_max_age_days = fields.Integer(
+        related="company_id.kam_info_max_age_days", readonly=False
+    )
     kam_health_drop_points = fields.Integer(
         related="company_id.kam_health_drop_points", readonly=False
     )

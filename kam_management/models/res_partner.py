@@ -344,6 +344,44 @@ class ResPartner(models.Model):
         compute="_compute_kam_tension_counts",
         groups=KAM_USER,
     )
+    kam_is_competitor = fields.Boolean(
+        string="Competitor",
+        index="btree_not_null",
+        tracking=True,
+        help="A company that competes with us for our customers' business: it can be recorded "
+        "at key accounts (Competition tab).",
+    )
+    kam_presence_ids = fields.One2many(
+        "kam.competitor.presence",
+        "account_id",
+        string="Competition",
+        groups=KAM_USER,
+        help="The competitors present at this account, in every company you work in.",
+    )
+    kam_competitor_presence_ids = fields.One2many(
+        "kam.competitor.presence",
+        "competitor_id",
+        string="Where We Meet Them",
+        groups=KAM_USER,
+    )
+    kam_competitor_account_count = fields.Integer(
+        string="Accounts Where Present",
+        compute="_compute_kam_competitor_account_count",
+        groups=KAM_USER,
+    )
+    kam_info_stale_count = fields.Integer(
+        string="Stale Information",
+        compute="_compute_kam_info_stale",
+        groups=KAM_USER,
+        help="Pieces of information about the account (competitors, SWOT, value proposition, "
+        "needs of the current plan) not confirmed for longer than the age set in Settings.",
+    )
+    kam_info_is_stale = fields.Boolean(
+        string="Information Stale",
+        compute="_compute_kam_info_stale",
+        search="_search_kam_info_is_stale",
+        groups=KAM_USER,
+    )
     kam_concentration_date = fields.Datetime(
         string="Last Computed",
         compute="_compute_kam_concentration_date",
@@ -857,6 +895,77 @@ class ResPartner(models.Model):
         action["display_name"] = self.env._(
             "Relationship Map: %(account)s", account=self.commercial_partner_id.name
         )
+        return action
+
+    def _compute_kam_competitor_account_count(self):
+        groups = self.env["kam.competitor.presence"]._read_group(
+            [("competitor_id", "in", self._origin.ids)],
+            ["competitor_id"],
+            ["account_id:count_distinct"],
+        )
+        counts = {competitor.id: count for competitor, count in groups}
+        for partner in self:
+            partner.kam_competitor_account_count = counts.get(partner._origin.id, 0)
+
+    @api.depends_context("company")
+    def _compute_kam_info_stale(self):
+        company = self.env.company
+        limit = self.env["kam.competitor.presence"]._stale_before(company)
+        accounts = self.commercial_partner_id._origin
+        stale = dict(
+            self.env["kam.competitor.presence"]._read_group(
+                [
+                    ("account_id", "in", accounts.ids),
+                    ("company_id", "=", company.id),
+                    ("info_date", "<", limit),
+                ],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        stale = {account.id: count for account, count in stale.items()}
+        for partner in self:
+            account = partner.commercial_partner_id._origin
+            plan = partner.kam_current_plan_id
+            count = stale.get(account.id, 0) + (len(plan._stale_information()) if plan else 0)
+            partner.kam_info_stale_count = count
+            partner.kam_info_is_stale = bool(count)
+
+    def _search_kam_info_is_stale(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search “Information Stale” with = or != and a yes/no."))
+        company = self.env.company
+        limit = self.env["kam.competitor.presence"]._stale_before(company)
+        stale_presences = self.env["kam.competitor.presence"]._search(
+            [("company_id", "=", company.id), ("info_date", "<", limit)]
+        )
+        stale_plans = self.env["kam.account.plan"]._search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "in", ("active", "review")),
+                "|",
+                "|",
+                ("needs_date", "<", limit),
+                ("value_proposition_date", "<", limit),
+                ("swot_date", "<", limit),
+            ]
+        )
+        domain = [
+            "|",
+            ("commercial_partner_id", "in", stale_presences.subselect("account_id")),
+            ("commercial_partner_id", "in", stale_plans.subselect("account_id")),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    def action_kam_open_competitor_presence(self):
+        """Where we meet this competitor, across the portfolio."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_competitor_presence_action"
+        )
+        action["domain"] = [("competitor_id", "=", self.id)]
+        action["context"] = {"default_competitor_id": self.id, "search_default_group_account": 1}
+        action["display_name"] = self.env._("Where We Meet %(competitor)s", competitor=self.name)
         return action
 
     def _kam_check_is_account(self, message):

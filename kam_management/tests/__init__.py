@@ -23,3 +23,4 @@ from . import test_account_team
 from . import test_tension
 from . import test_signals
 from . import test_account_health
+from . import test_information

@@ -259,6 +259,82 @@ class TestAccessMatrix(KamRightsCommon):
             write_values={"severity": "high"},
         )
 
+    def test_competitor_presence(self):
+        # the account team keeps what is known of the competition; other KAMs read it
+        env = self.env
+        rival = env["res.partner"].create(
+            {"name": "Rival Industrial", "is_company": True, "kam_is_competitor": True}
+        )
+        presence = env["kam.competitor.presence"].create(
+            {
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "competitor_id": rival.id,
+            }
+        )
+        self.check(
+            presence,
+            {"read": KAMS, "create": EDITORS, "write": EDITORS, "unlink": EDITORS},
+            create_values={
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "competitor_id": rival.id,
+                "share_estimate": 20,
+            },
+            write_values={"share_estimate": 30},
+        )
+
+    def test_whitespace(self):
+        # computed every night: nobody writes a cell; the account team (and managers)
+        # turn it into an opportunity, other KAMs read it
+        env = self.env
+        category = env["product.category"].create({"name": "Seals"})
+        cell = env["kam.whitespace"].create(
+            {
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "categ_id": category.id,
+                "state": "whitespace",
+                "expected_revenue": 1000,
+            }
+        )
+        self.check(
+            cell,
+            {"read": KAMS, "create": NOBODY, "write": NOBODY, "unlink": NOBODY},
+            create_values={
+                "account_id": self.other_account.id,
+                "company_id": self.company.id,
+                "categ_id": category.id,
+                "state": "whitespace",
+            },
+            write_values={"expected_revenue": 1},
+        )
+        self.assertOnlyProfiles(
+            EDITORS,
+            lambda user: cell.with_user(user).action_create_opportunity(),
+            "turn a whitespace cell into an opportunity",
+        )
+
+    def test_rising_accounts(self):
+        forecast = self.env["kam.account.forecast"].create(
+            {
+                "account_id": self.other_account.id,
+                "company_id": self.company.id,
+                "direction": "rising",
+                "forecast": 100,
+            }
+        )
+        self.check(
+            forecast,
+            {"read": KAMS, "create": NOBODY, "write": NOBODY, "unlink": NOBODY},
+            create_values={
+                "account_id": self.account.id,
+                "company_id": self.company.id,
+                "direction": "falling",
+            },
+            write_values={"forecast": 1},
+        )
+
     def test_tension_types_configuration(self):
         managers = {MANAGER, OTHER_COMPANY}  # a setting of every company
         unused = self.env["kam.tension.type"].create({"name": "Logistics"})

@@ -85,13 +85,17 @@ class TestAccountPlan(KamCommon):
         self.assertEqual(plan.state, "cancelled")
 
     def test_copy_to_next_period_carries_content_and_open_objectives(self):
-        competitor = self.env["res.partner"].create({"name": "Rival SA", "is_company": True})
+        competitor = self.env["res.partner"].create(
+            {"name": "Rival SA", "is_company": True, "kam_is_competitor": True}
+        )
+        presence = self.env["kam.competitor.presence"].create(
+            {"account_id": self.account.id, "competitor_id": competitor.id}
+        )
         plan = self._plan(
             value_proposition="<p>Delivery in 24 h anywhere in Iberia</p>",
             customer_needs="<p>Cut stock-outs</p>",
             swot_strengths="<p>Service</p>",
             swot_threats="<p>Price war</p>",
-            competitor_ids=[(6, 0, competitor.ids)],
             revenue_target=50000,
         )
         Objective = self.env["kam.account.plan.objective"].with_user(self.kam_user)
@@ -124,7 +128,10 @@ class TestAccountPlan(KamCommon):
         self.assertEqual(following.name, "Acme Industrial plan 2027")
         self.assertIn("24 h", following.value_proposition)
         self.assertIn("Price war", following.swot_threats)
-        self.assertEqual(following.competitor_ids, competitor)
+        # the competitors are the account's: the following plan shows them too
+        self.assertEqual(following.presence_ids, presence)
+        # the content keeps the date it was confirmed on
+        self.assertEqual(following.swot_date, plan.swot_date)
         self.assertEqual(following.revenue_target, 50000)
         self.assertEqual(following.objective_ids.mapped("name"), [open_objective.name])
         self.assertEqual(following.objective_ids.deadline, date(2027, 6, 30))
