@@ -173,6 +173,29 @@ SHOTS = [
             "button[name='action_kam_what_if']",
         ],
     ),
+    (
+        "whitespace_grid.png",
+        "admin",
+        "/odoo/action-kam_management.kam_whitespace_action_grid",
+        [],
+    ),
+    (
+        "whitespace_grid_es.png",
+        "lucia",
+        "/odoo/action-kam_management.kam_whitespace_action_grid",
+        [],
+    ),
+    (
+        "competition_tab.png",
+        "admin",
+        ACTION,
+        [
+            ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
+            ".o_notebook .nav-link[name='kam_competition']",
+            "scroll:.o_field_widget[name='kam_presence_ids']",
+        ],
+    ),
+    ("rising_accounts.png", "admin", "/odoo/action-kam_management.kam_account_forecast_action", []),
 ]
 
 # (file name, login, language, name of the plan to print): first page of the PDF as
@@ -207,7 +230,9 @@ def main():
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             login(page, args.url, user)
             page.goto(args.url + path)
-            page.wait_for_selector(".o_action_manager .o_view_controller")
+            page.wait_for_selector(
+                ".o_action_manager .o_view_controller, .o_action_manager .o_kam_whitespace_grid"
+            )
             for selector in clicks:
                 if selector.startswith("scroll:"):
                     page.locator(selector[len("scroll:") :]).scroll_into_view_if_needed()

@@ -125,7 +125,7 @@ class KamWhitespace(models.Model):
                 total=cell.peer_total,
                 group=groups.get(cell.peer_group, ""),
                 median=format_amount(self.env, round(cell.peer_median), cell.currency_id),
-                scale=f"{cell.scale:.2f}",
+                scale=round(cell.scale, 2),
             )
 
     def write(self, vals):

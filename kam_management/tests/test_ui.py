@@ -53,3 +53,18 @@ class TestKeyAccountsUi(HttpCase):
         tension = self.env["kam.tension"].search([("name", "=", "New price list contested")])
         self.assertEqual(tension.state, "resolved")
         self.assertIn("two-year contract", tension.resolution)
+
+    def test_whitespace_tour(self):
+        """A KAM turns a whitespace cell of the grid into an opportunity."""
+        self.start_tour(
+            "/odoo/action-kam_management.kam_whitespace_action_grid",
+            "kam_whitespace_tour",
+            login="marco",
+        )
+        account = self.env["res.partner"].search([("name", "=", "Lácteos de Asturias")])
+        cell = self.env["kam.whitespace"].search(
+            [("account_id", "=", account.id), ("categ_id.name", "=", "After-sales Services")]
+        )
+        self.assertEqual(cell.lead_id.partner_id, account)
+        self.assertEqual(cell.lead_id.expected_revenue, cell.expected_revenue)
+        self.assertEqual(cell.lead_id.user_id.login, "marco")
