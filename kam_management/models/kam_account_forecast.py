@@ -77,11 +77,11 @@ class KamAccountForecast(models.Model):
             )
             if row.direction == "rising":
                 row.reason = self.env._(
-                    "Forecast %(forecast)s above the key threshold %(threshold)s, carried by "
+                    "Forecast %(forecast)s above the key threshold %(threshold)s. Carried by: "
                     "%(driver)s (%(parts)s)",
                     forecast=money(row.forecast),
                     threshold=money(row.threshold),
-                    driver=drivers.get(row.driver, "").lower(),
+                    driver=drivers.get(row.driver, ""),
                     parts=parts,
                 )
             else:

@@ -102,6 +102,18 @@ class TestShareOfWallet(KamInformationCommon):
         with self.assertRaises(ValidationError):
             self.presence(self.peer("Share Foods"), share_estimate=120)
 
+    def test_a_kam_cannot_move_a_presence_to_another_kams_account(self):
+        mine = self.peer("Mine Foods")
+        theirs = self.peer("Theirs Foods", kam=self.other_kam)
+        presence = self.presence(mine).with_user(self.kam_user)
+        presence.share_estimate = 10  # their own account: allowed
+        with self.assertRaises(AccessError):
+            presence.write({"account_id": theirs.id})
+        with self.assertRaises(AccessError):
+            presence.copy({"account_id": theirs.id})
+        with self.assertRaises(AccessError):
+            self.presence(theirs).with_user(self.kam_user).unlink()
+
     def test_where_we_meet_a_competitor(self):
         first, second = self.peer("Meet One"), self.peer("Meet Two")
         self.presence(first, categ_id=self.parts.id)

@@ -252,6 +252,42 @@ class TestPartnerMerge(KamRightsCommon):
         self.assertEqual(signals.mapped("state"), ["open", "closed"])
         self.assertEqual(healths.mapped("is_current"), [True, False])
 
+    def test_merging_accounts_keeps_their_competitors_and_whitespace(self):
+        company = self.env.company
+        rival = self.env["res.partner"].create(
+            {"name": "Rival", "is_company": True, "kam_is_competitor": True}
+        )
+        presences = self.env["kam.competitor.presence"].create(
+            [
+                {"account_id": account.id, "company_id": company.id, "competitor_id": rival.id}
+                for account in (self.account, self.duplicate)
+            ]
+        )
+        seals, oils = self.env["product.category"].create([{"name": "Seals"}, {"name": "Oils"}])
+        lead = self.env["crm.lead"].create({"name": "Oils", "partner_id": self.duplicate.id})
+        cells = self.env["kam.whitespace"].create(
+            [
+                dict(values, company_id=company.id)
+                for values in (
+                    {"account_id": self.account.id, "categ_id": seals.id, "state": "bought"},
+                    {"account_id": self.duplicate.id, "categ_id": seals.id, "state": "whitespace"},
+                    {
+                        "account_id": self.duplicate.id,
+                        "categ_id": oils.id,
+                        "state": "whitespace",
+                        "lead_id": lead.id,
+                    },
+                )
+            ]
+        )
+        self.merge(self.account | self.duplicate, self.account)
+        self.assertEqual(presences.exists().account_id, self.account, "no competitor lost")
+        self.assertEqual(len(presences.exists()), 2)
+        # one cell per category: the kept account's, and the merged one's opportunity
+        self.assertEqual(cells.exists(), cells[0] | cells[2])
+        self.assertEqual(cells[2].account_id, self.account)
+        self.assertEqual(cells[2].lead_id.partner_id, self.account)
+
     def test_merging_two_contacts_on_one_map(self):
         twin_person = self.env["res.partner"].create(
             {"name": "Pilar Acme", "parent_id": self.account.id}
