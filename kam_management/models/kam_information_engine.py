@@ -78,6 +78,11 @@ class KamInformationEngine(models.AbstractModel):
             by_revenue_only = {row[0] for row in self.env.execute_query(
                 classification._accounts(company, "kam_key_reason", ["revenue"])
             )}  # fmt: skip
+            # a manager decided they are not key: they never rise
+            kept_out = {row[0] for row in self.env.execute_query(SQL(
+                "SELECT id FROM res_partner WHERE kam_own_key_override ->> %s = 'not_key'",
+                str(company.id),
+            ))}  # fmt: skip
             for (
                 account,
                 revenue,
@@ -90,7 +95,7 @@ class KamInformationEngine(models.AbstractModel):
                 result = forecast(
                     float(kept), float(recent), float(previous), float(backlog), float(pipeline)
                 )
-                if account not in key and result.total >= threshold:
+                if account not in key and account not in kept_out and result.total >= threshold:
                     direction, driver = "rising", rising_driver(result, float(recent))
                 elif account in by_revenue_only and result.total < threshold:
                     direction, driver = "falling", "trend"

@@ -159,6 +159,15 @@ class KamWhitespace(models.Model):
             "views": [(False, "form")],
         }
 
+    def _opportunity_owner(self):
+        """The KAM of the account, unless a member of its team makes it (a salesperson
+        owns the opportunities they make)."""
+        user = self.env.user
+        may_assign = user.has_group("sales_team.group_sale_salesman_all_leads")
+        if user != self.kam_user_id and (not may_assign or not self.kam_user_id):
+            return user
+        return self.kam_user_id
+
     def _opportunity_values(self):
         self.ensure_one()
         return {
@@ -170,7 +179,7 @@ class KamWhitespace(models.Model):
             "type": "opportunity",
             "partner_id": self.account_id.id,
             "company_id": self.company_id.id,
-            "user_id": (self.kam_user_id or self.env.user).id,
+            "user_id": self._opportunity_owner().id,
             "expected_revenue": self.expected_revenue,
             "description": self.evidence or False,
         }
@@ -194,6 +203,7 @@ class KamWhitespace(models.Model):
         categories = cells.categ_id.sorted("complete_name")
         states = dict(self._fields["state"]._description_selection(self.env))
         may_create = cells._grid_creatable()
+        readable_leads = cells.lead_id._filtered_access("read")
         return {
             "accounts": [{"id": account.id, "name": account.display_name} for account in shown],
             "account_count": len(accounts),
@@ -216,7 +226,13 @@ class KamWhitespace(models.Model):
                     "evidence": cell.evidence or "",
                     "competitors": ", ".join(cell.competitor_ids.mapped("name")),
                     "lead_id": cell.lead_id.id,
-                    "lead_name": cell.lead_id.sudo().name or "",
+                    "lead_name": (
+                        cell.lead_id.name
+                        if cell.lead_id in readable_leads
+                        else self.env._("Opportunity")
+                        if cell.lead_id
+                        else ""
+                    ),
                     "can_create": cell.id in may_create,
                 }
                 for cell in cells

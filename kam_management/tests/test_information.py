@@ -246,6 +246,33 @@ class TestWhitespace(KamInformationCommon):
         shown = next(c for c in grid["cells"] if c["id"] == cell.id)
         self.assertEqual(shown["lead_id"], lead.id)
 
+    def test_a_team_member_makes_the_opportunity_their_own(self):
+        self.whitespace()
+        member = self.env["res.users"].create(
+            {
+                "name": "Team Seller",
+                "login": "kam_ws_team_seller",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "groups_id": [Command.set([self.env.ref("kam_management.group_kam_user").id])],
+            }
+        )
+        self.env["kam.account.member"].create(
+            {
+                "account_id": self.a.id,
+                "company_id": self.company.id,
+                "user_id": member.id,
+                "role_id": self.env.ref("kam_management.kam_member_role_sales").id,
+            }
+        )
+        cell = self.cell(self.a, self.parts).with_user(member)
+        cell.action_create_opportunity()
+        self.assertEqual(cell.lead_id.user_id, member)
+        # a manager makes it for the KAM of the account
+        other = self.cell(self.d, self.oils).with_user(self.kam_manager)
+        other.action_create_opportunity()
+        self.assertEqual(other.lead_id.user_id, self.kam_user)
+
     def test_other_kams_read_the_cells_but_do_not_act_on_them(self):
         self.whitespace()
         cell = self.cell(self.a, self.parts)
@@ -257,8 +284,12 @@ class TestWhitespace(KamInformationCommon):
             )
         with self.assertRaises(AccessError):
             cell.with_user(self.kam_user).write({"expected_revenue": 1e6})
+        cell.with_user(self.kam_user).action_create_opportunity()
         grid = self.env["kam.whitespace"].with_user(self.other_kam).kam_grid_data([])
         self.assertFalse(any(c["can_create"] for c in grid["cells"]))
+        # the name of an opportunity they may not read stays hidden
+        shown = next(c for c in grid["cells"] if c["id"] == cell.id)
+        self.assertEqual((shown["lead_id"], shown["lead_name"]), (cell.lead_id.id, "Opportunity"))
         self.assertIn(self.a.id, [account["id"] for account in grid["accounts"]])
         with self.assertRaises(AccessError):
             self.env["kam.whitespace"].with_user(self.kam_user).action_refresh_information()
@@ -337,6 +368,10 @@ class TestRisingAccounts(KamInformationCommon):
         self.assertIn("opportunities", forecasts.filtered("driver")[0].reason)
         result = self.env["kam.information.engine"]._forecast_company(self.company)
         self.assertEqual(result, {"written": 0, "deleted": 0})
+        # a manager's decision that it is not key holds: it does not rise
+        rising.write({"kam_key_override": "not_key", "kam_key_override_reason": "Reseller"})
+        self.env["kam.information.engine"]._forecast_company(self.company)
+        self.assertNotIn(rising, self.env["kam.account.forecast"].search([]).account_id)
 
 
 @tagged("post_install", "-at_install")
