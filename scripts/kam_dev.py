@@ -465,15 +465,17 @@ def test(_args):
 # --------------------------------------------------------------------------
 # make bench
 # --------------------------------------------------------------------------
-def bench_database(args):
+def bench_database(args, database=None, generator_options=()):
     """The generated benchmark database, made or brought to this checkout.
 
+    :param database: its name, by default kam_bench_<customers>_<documents>
+    :param generator_options: more options of bench/generate_data.py
     :return: (odoo, python, database, addons path), or None on failure
     """
     odoo, python = prepare_odoo()
     if not odoo:
         return None
-    database = f"kam_bench_{args.customers}_{args.documents}"
+    database = database or f"kam_bench_{args.customers}_{args.documents}"
     addons_path = odoo.addons_path()
     exists = database_exists(python, database)
     if not exists:
@@ -495,17 +497,23 @@ def bench_database(args):
     generated = run(
         [python, REPO / "bench" / "generate_data.py", database]
         + ["--customers", str(args.customers), "--documents", str(args.documents)]
+        + list(generator_options)
     )
     if generated.returncode:
         return None
     return odoo, python, database, addons_path
 
 
-def bench_on_database(script, *options):
-    """Run a benchmark script of bench/ on the database of `make bench`."""
+def bench_on_database(script, *options, database_name=None, generator_options=None):
+    """Run a benchmark script of bench/ on the database of `make bench`, or on the
+    database named ``database_name(args)`` generated with ``generator_options(args)``."""
 
     def bench_command(args):
-        prepared = bench_database(args)
+        prepared = bench_database(
+            args,
+            database_name(args) if database_name else None,
+            generator_options(args) if generator_options else (),
+        )
         if not prepared:
             return 1
         odoo, python, database, addons_path = prepared
@@ -524,6 +532,21 @@ bench = bench_on_database("benchmark.py")
 bench_effort = bench_on_database("effort_benchmark.py", lambda args: ["--kams", str(args.kams)])
 # the nightly signals and account health (rule data completed once)
 bench_signals = bench_on_database("signals_benchmark.py")
+# the whitespace of the key accounts, on a database of its own with product lines
+bench_whitespace = bench_on_database(
+    "whitespace_benchmark.py",
+    database_name=lambda args: (
+        f"kam_bench_ws_{args.customers}_{args.documents * args.lines_per_invoice}"
+    ),
+    generator_options=lambda args: [
+        "--categories",
+        str(args.categories),
+        "--industries",
+        str(args.industries),
+        "--lines-per-invoice",
+        str(args.lines_per_invoice),
+    ],
+)
 
 
 def bench_install(args):
@@ -610,6 +633,7 @@ def main():
             "bench",
             "bench-effort",
             "bench-signals",
+            "bench-whitespace",
             "bench-install",
             "odoo-pytest",
         ],
@@ -618,6 +642,9 @@ def main():
     parser.add_argument("--documents", type=int, default=500_000)
     parser.add_argument("--orders", type=int, default=0)
     parser.add_argument("--kams", type=int, default=50)
+    parser.add_argument("--categories", type=int, default=200)
+    parser.add_argument("--industries", type=int, default=20)
+    parser.add_argument("--lines-per-invoice", type=int, default=5)
     parser.add_argument("--database", default=os.environ.get("KAM_DEMO_DB", "kam_demo"))
     parser.add_argument("tests", nargs="*", help="test files, for odoo-pytest")
     args = parser.parse_intermixed_args()
@@ -629,6 +656,7 @@ def main():
         "bench-effort": bench_effort,
         "bench-install": bench_install,
         "bench-signals": bench_signals,
+        "bench-whitespace": bench_whitespace,
         "odoo-pytest": odoo_pytest,
     }
     sys.exit(commands[args.command](args))

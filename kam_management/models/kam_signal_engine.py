@@ -593,6 +593,24 @@ class KamSignalEngine(models.AbstractModel):
                 company=company.id,
             )
         )
+        # which findings are new, in a statement of its own: an INSERT that reads the
+        # table it fills rescans the rows it adds (see kam.whitespace.engine)
+        new_keys = self.env.execute_query(
+            SQL(
+                """
+                SELECT found.account_id, found.rule FROM kam_signal_found found
+                 WHERE NOT EXISTS (
+                        SELECT 1 FROM kam_signal signal
+                         WHERE signal.company_id = %(company)s
+                           AND signal.account_id = found.account_id AND signal.rule = found.rule
+                           AND (signal.state = 'open'
+                                OR (signal.state = 'dismissed'
+                                    AND signal.dismissed_until >= %(today)s)))
+                """,
+                company=company.id,
+                today=today,
+            )
+        )
         raised = self.env.execute_query(
             SQL(
                 """
@@ -605,13 +623,8 @@ class KamSignalEngine(models.AbstractModel):
                        found.previous_amount, found.count, found.days, found.percent,
                        found.label, %(evidence)s, %(now)s, %(uid)s, %(now)s, %(uid)s
                   FROM kam_signal_found found
-                 WHERE NOT EXISTS (
-                        SELECT 1 FROM kam_signal signal
-                         WHERE signal.company_id = %(company)s
-                           AND signal.account_id = found.account_id AND signal.rule = found.rule
-                           AND (signal.state = 'open'
-                                OR (signal.state = 'dismissed'
-                                    AND signal.dismissed_until >= %(today)s)))
+                  JOIN UNNEST(%(accounts)s::int[], %(rules)s::varchar[]) AS new(account_id, rule)
+                    ON new.account_id = found.account_id AND new.rule = found.rule
              RETURNING id
                 """,
                 company=company.id,
@@ -619,6 +632,8 @@ class KamSignalEngine(models.AbstractModel):
                 evidence=evidence,
                 now=now,
                 uid=uid,
+                accounts=[account for account, _rule in new_keys],
+                rules=[rule for _account, rule in new_keys],
             )
         )
         linked = [row[0] for row in refreshed + raised]

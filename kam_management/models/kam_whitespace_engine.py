@@ -1,4 +1,5 @@
 import io
+from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -28,7 +29,8 @@ class KamWhitespaceEngine(models.AbstractModel):
     level of the tree, its subcategories included); the peers and the expected
     revenue are worked out in tools/whitespace.py; the cells are written to
     kam.whitespace, changed rows only, through the work table ``kam_rows_new``
-    (made and dropped in :meth:`_store_rows`).
+    (made and dropped in :meth:`_store_rows`); the key accounts are in
+    ``kam_whitespace_scope`` (:meth:`_scope_table`).
     """
 
     _name = "kam.whitespace.engine"
@@ -99,8 +101,30 @@ class KamWhitespaceEngine(models.AbstractModel):
     def _compute_company(self, company):
         """Compute and store the cells of the key accounts of ``company``; return
         {"cells": n, "whitespace": n, "written": n, "deleted": n}."""
+        with self._scope_table(company) as scope:
+            return self._compute_scope(company, scope)
+
+    @contextmanager
+    def _scope_table(self, company):
+        """The key accounts of ``company`` in the work table ``kam_whitespace_scope``
+        (analysed: the aggregate is then planned with hash joins), for one
+        computation; yield the SQL of their ids."""
         self.env.flush_all()
-        scope = self.env["kam.classification"]._accounts(company, "kam_is_key_account", [True])
+        accounts = self.env["kam.classification"]._accounts(company, "kam_is_key_account", [True])
+        self.env.execute_query(
+            SQL(
+                """
+                DROP TABLE IF EXISTS kam_whitespace_scope;
+                CREATE TEMPORARY TABLE kam_whitespace_scope AS %s;
+                ANALYZE kam_whitespace_scope
+                """,
+                accounts,
+            )
+        )
+        yield SQL("SELECT id FROM kam_whitespace_scope")
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS kam_whitespace_scope"))
+
+    def _compute_scope(self, company, scope):
         groups = self._peer_groups(company, scope)
         date_from, date_to = self.env["kam.concentration.engine"]._revenue_window(company)
         revenue = {}
@@ -267,28 +291,6 @@ class KamWhitespaceEngine(models.AbstractModel):
                     same_key=same_key,
                 )
             )
-            inserted = self.env.execute_query(
-                SQL(
-                    """
-                    INSERT INTO %(table)s (company_id, %(a)s, %(b)s, %(values)s,
-                                           create_date, write_date, create_uid, write_uid)
-                    SELECT %(company)s, new.%(a)s, new.%(b)s, %(new_values)s,
-                           %(now)s, %(now)s, %(uid)s, %(uid)s
-                      FROM kam_rows_new new
-                     WHERE NOT EXISTS (SELECT 1 FROM %(table)s cell WHERE %(same_key)s)
-                 RETURNING id
-                    """,
-                    table=table,
-                    a=key_a,
-                    b=key_b,
-                    values=values,
-                    new_values=new_values,
-                    company=company.id,
-                    now=now,
-                    uid=uid,
-                    same_key=same_key,
-                )
-            )
             deleted = self.env.execute_query(
                 SQL(
                     """
@@ -302,6 +304,36 @@ class KamWhitespaceEngine(models.AbstractModel):
                     company=company.id,
                     same_key=same_key,
                     keep=keep or SQL("FALSE"),
+                )
+            )
+            # the new keys are found in a statement of their own: an INSERT that reads
+            # the table it fills rescans the rows it adds (a nested loop when the
+            # statistics say the table is empty: 17 s instead of 1.5 s for 43 000 cells)
+            self.env.execute_query(
+                SQL(
+                    "DELETE FROM kam_rows_new new USING %(table)s cell WHERE %(same_key)s",
+                    table=table,
+                    same_key=same_key,
+                )
+            )
+            inserted = self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO %(table)s (company_id, %(a)s, %(b)s, %(values)s,
+                                           create_date, write_date, create_uid, write_uid)
+                    SELECT %(company)s, new.%(a)s, new.%(b)s, %(new_values)s,
+                           %(now)s, %(now)s, %(uid)s, %(uid)s
+                      FROM kam_rows_new new
+                 RETURNING id
+                    """,
+                    table=table,
+                    a=key_a,
+                    b=key_b,
+                    values=values,
+                    new_values=new_values,
+                    company=company.id,
+                    now=now,
+                    uid=uid,
                 )
             )
         records.invalidate_model()
