@@ -348,6 +348,8 @@ class ResPartner(models.Model):
         string="Competitor",
         index="btree_not_null",
         tracking=True,
+        groups=KAM_USER,
+        copy=False,  # Sales users copy partners without reading it
         help="A company that competes with us for our customers' business: it can be recorded "
         "at key accounts (Competition tab).",
     )
