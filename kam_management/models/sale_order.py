@@ -136,8 +136,14 @@ class SaleOrder(models.Model):
         confirmed.invalidate_recordset(["kam_confirmed_user_id", "kam_confirmed_date"])
 
     def _action_cancel(self):
-        result = super()._action_cancel()
-        self.filtered(lambda order: order.state == "cancel").write(
-            {"kam_cancelled_date": fields.Datetime.now()}
+        # an order confirmed before the addon was installed has no confirmation date:
+        # it was confirmed on its order date, and its cancellation is lost business too
+        undated = self.filtered(
+            lambda order: order.state == "sale" and not order.kam_confirmed_date
         )
+        result = super()._action_cancel()
+        cancelled = self.filtered(lambda order: order.state == "cancel")
+        cancelled.write({"kam_cancelled_date": fields.Datetime.now()})
+        for order in undated & cancelled:
+            order.kam_confirmed_date = order.date_order
         return result

@@ -57,3 +57,20 @@ class TestSaleOrder(KamCommon):
             [("kam_user_id", "=", self.kam_user.id)], [], ["__count"]
         )
         self.assertEqual(by_kam[0][0], 1)
+
+    def test_an_order_confirmed_before_the_install_counts_as_confirmed_when_cancelled(self):
+        order = self._order(self.contact)
+        order.action_confirm()
+        self.env.flush_all()
+        # confirmed before the addon was installed: no confirmation date was kept
+        self.env.cr.execute(
+            "UPDATE sale_order SET kam_confirmed_date = NULL WHERE id = %s", [order.id]
+        )
+        order.invalidate_recordset()
+        order._action_cancel()
+        self.assertEqual(order.kam_confirmed_date, order.date_order)
+        self.assertTrue(order.kam_cancelled_date)
+        # a quotation never confirmed stays unconfirmed
+        quotation = self._order(self.contact)
+        quotation._action_cancel()
+        self.assertFalse(quotation.kam_confirmed_date)

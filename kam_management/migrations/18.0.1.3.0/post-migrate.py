@@ -6,7 +6,10 @@ The competitors listed on a plan become flagged competitors, each recorded once 
 the plan's account in the plan's company (for every category), dated from the
 plan's last change; a partner listed on a plan of its own account is left out. The
 plans' list (table kam_account_plan_competitor_rel) is dropped by the update after
-this script. Written information is dated from the plan's last change."""
+this script. Written information is dated from the plan's last change.
+
+Orders confirmed before the addon was installed in 18.0.1.2.0 get their order date
+as confirmation date, as 18.0.1.2.0 did for earlier databases."""
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
@@ -22,6 +25,12 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
+    env.execute_query(
+        SQL(
+            "UPDATE sale_order SET kam_confirmed_date = date_order"
+            " WHERE kam_confirmed_date IS NULL AND state = 'sale'"
+        )
+    )
     cr.execute("SELECT to_regclass('kam_account_plan_competitor_rel')")
     if cr.fetchone()[0]:
         listed = env.execute_query(
