@@ -218,6 +218,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--out", default=str(Path(__file__).parent.parent / "docs" / "screenshots"))
+    parser.add_argument("--only", nargs="*", help="take only these files (names)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -227,6 +228,8 @@ def main():
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         for name, user, path, clicks in SHOTS:
+            if args.only and name not in args.only:
+                continue
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             login(page, args.url, user)
             page.goto(args.url + path)
@@ -244,6 +247,8 @@ def main():
             page.close()
             print("wrote", out / name)
         for name, user, lang, plan_name in PDFS:
+            if args.only and name not in args.only:
+                continue
             page = browser.new_page()
             login(page, args.url, user)
             plan_id = page.evaluate(

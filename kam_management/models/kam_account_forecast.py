@@ -56,6 +56,7 @@ class KamAccountForecast(models.Model):
     threshold = fields.Monetary(
         string="Key Threshold",
         readonly=True,
+        aggregator="max",  # the same for every customer of a company
         help="Revenue of the smallest key account by revenue in the latest computation.",
     )
     driver = fields.Selection(DRIVERS, string="Carried By", readonly=True)
