@@ -914,8 +914,9 @@ class ResPartner(models.Model):
         company = self.env.company
         limit = self.env["kam.competitor.presence"]._stale_before(company)
         accounts = self.commercial_partner_id._origin
-        stale = dict(
-            self.env["kam.competitor.presence"]._read_group(
+        stale = {
+            account.id: count
+            for account, count in self.env["kam.competitor.presence"]._read_group(
                 [
                     ("account_id", "in", accounts.ids),
                     ("company_id", "=", company.id),
@@ -924,8 +925,7 @@ class ResPartner(models.Model):
                 ["account_id"],
                 ["__count"],
             )
-        )
-        stale = {account.id: count for account, count in stale.items()}
+        }
         for partner in self:
             account = partner.commercial_partner_id._origin
             plan = partner.kam_current_plan_id
