@@ -47,7 +47,7 @@ bench-install:
 		--documents $(INSTALL_DOCUMENTS) --orders $(INSTALL_ORDERS)
 
 # Upgrade a database made with an earlier version (FROM=<commit>) to this checkout.
-FROM ?= bbeff70
+FROM ?= 7ad4d72
 upgrade-test:
 	$(PYTHON) scripts/upgrade_test.py --from $(FROM)
 

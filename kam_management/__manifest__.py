@@ -2,11 +2,11 @@
     "name": "Key Account Management",
     "summary": "Identify the customers that carry the business and manage them: "
     "KAM, strategic accounts, tiers",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "author": "kam_management contributors",
     "license": "LGPL-3",
-    "depends": ["crm", "sale"],
+    "depends": ["crm", "sale", "web_hierarchy"],
     "data": [
         "security/kam_management_security.xml",
         "security/ir.model.access.csv",
@@ -27,8 +27,11 @@
         "views/kam_competitor_presence_views.xml",
         "views/kam_whitespace_views.xml",
         "views/kam_account_forecast_views.xml",
+        "views/kam_account_scorecard_views.xml",
         "report/kam_account_plan_report.xml",
         "report/kam_handover_report.xml",
+        "views/kam_executive_review_wizard_views.xml",
+        "report/kam_executive_review_report.xml",
         "views/res_config_settings_views.xml",
         "views/kam_menus.xml",
     ],
@@ -49,9 +52,13 @@
         # graph views load with the lazy part of the web client
         "web.assets_backend_lazy": [
             "kam_management/static/src/views/pareto_graph/**",
+            # an extension of the org chart view, which is lazy too
+            "kam_management/static/src/views/relationship_map/**",
         ],
         "web.assets_backend": [
             "kam_management/static/src/views/whitespace_grid/**",
+            "kam_management/static/src/views/score_field/**",
+            "kam_management/static/src/views/cockpit/**",
         ],
         "web.assets_tests": [
             "kam_management/static/tests/tours/*.js",

@@ -72,6 +72,8 @@ SHOTS = [
             ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
             ".o_notebook .nav-link[name='kam_relationships']",
             "button[name='action_open_relationship_map']",
+            ".o_hierarchy_node:has-text('Ignacio Robles Ferrer')"
+            " button[name='hierarchy_search_subsidiaries']",
         ],
     ),
     (
@@ -196,13 +198,73 @@ SHOTS = [
         ],
     ),
     ("rising_accounts.png", "admin", "/odoo/action-kam_management.kam_account_forecast_action", []),
+    (
+        "kam_board.png",
+        "marco",
+        "/odoo/crm",  # through the menu: a KAM lands on their own accounts
+        [
+            ".o_menu_sections [data-menu-xmlid='kam_management.kam_menu_root']",
+            ".dropdown-item[data-menu-xmlid='kam_management.res_partner_menu_key_account']",
+        ],
+    ),
+    (
+        "scorecard_tab.png",
+        "admin",
+        ACTION,
+        [
+            ".o_kanban_record:has-text('Grupo Alimentario Iberia')",
+            ".o_notebook .nav-link[name='kam_scorecard']",
+            "scroll:.o_kam_scorecard_function[name='score_team']",
+        ],
+    ),
+    (
+        "scorecard_matrix.png",
+        "admin",
+        "/odoo/action-kam_management.kam_account_scorecard_action_matrix",
+        [],
+    ),
+    ("cockpit.png", "admin", "/odoo/action-kam_management.kam_cockpit_action", []),
+    ("cockpit_es.png", "lucia", "/odoo/action-kam_management.kam_cockpit_action", []),
 ]
 
-# (file name, login, language, name of the plan to print): first page of the PDF as
-# PNG, with pdftoppm; in the user's language, as when printed from the web client
+# (file name, login, language, report, model, domain of the record to print): first
+# page of the PDF as PNG, with pdftoppm; in the user's language, as when printed
+# from the web client
+PLAN = [["name", "like", "Grupo Alimentario Iberia plan"], ["state", "=", "active"]]
+IBERIA = [["name", "=", "Grupo Alimentario Iberia"]]
 PDFS = [
-    ("account_plan_pdf_en.png", "admin", "en_US", "Grupo Alimentario Iberia plan"),
-    ("account_plan_pdf_es.png", "lucia", "es_ES", "Grupo Alimentario Iberia plan"),
+    (
+        "account_plan_pdf_en.png",
+        "admin",
+        "en_US",
+        "kam_account_plan_report",
+        "kam.account.plan",
+        PLAN,
+    ),
+    (
+        "account_plan_pdf_es.png",
+        "lucia",
+        "es_ES",
+        "kam_account_plan_report",
+        "kam.account.plan",
+        PLAN,
+    ),
+    (
+        "executive_review_pdf_en.png",
+        "admin",
+        "en_US",
+        "kam_executive_review_report",
+        "res.partner",
+        IBERIA,
+    ),
+    (
+        "executive_review_pdf_es.png",
+        "lucia",
+        "es_ES",
+        "kam_executive_review_report",
+        "res.partner",
+        IBERIA,
+    ),
 ]
 
 
@@ -234,7 +296,8 @@ def main():
             login(page, args.url, user)
             page.goto(args.url + path)
             page.wait_for_selector(
-                ".o_action_manager .o_view_controller, .o_action_manager .o_kam_whitespace_grid"
+                ".o_action_manager .o_view_controller, .o_action_manager .o_kam_whitespace_grid,"
+                " .o_action_manager .o_kam_cockpit"
             )
             for selector in clicks:
                 if selector.startswith("scroll:"):
@@ -246,28 +309,31 @@ def main():
             page.screenshot(path=str(out / name))
             page.close()
             print("wrote", out / name)
-        for name, user, lang, plan_name in PDFS:
+        for name, user, lang, report, model, domain in PDFS:
             if args.only and name not in args.only:
                 continue
             page = browser.new_page()
             login(page, args.url, user)
-            plan_id = page.evaluate(
-                """async (name) => {
+            record_id = page.evaluate(
+                """async ([model, domain]) => {
                     const response = await fetch("/web/dataset/call_kw", {
                         method: "POST",
                         headers: {"Content-Type": "application/json"},
                         body: JSON.stringify({jsonrpc: "2.0", method: "call", params: {
-                            model: "kam.account.plan", method: "search",
-                            args: [[["name", "like", name], ["state", "=", "active"]]],
+                            model, method: "search", args: [domain],
                             kwargs: {limit: 1}}}),
                     });
                     return (await response.json()).result[0];
                 }""",
-                plan_name,
+                [model, domain],
             )
             response = page.request.get(
-                f"{args.url}/report/pdf/kam_management.kam_account_plan_report/{plan_id}",
-                params={"context": json.dumps({"lang": lang})},
+                f"{args.url}/report/pdf/kam_management.{report}/{record_id}",
+                # the user's language; the executive review takes it as its option
+                params={
+                    "context": json.dumps({"lang": lang}),
+                    "options": json.dumps({"lang": lang}),
+                },
             )
             pdf = out / (name + ".pdf")
             pdf.write_bytes(response.body())

@@ -218,6 +218,29 @@ for plan in env["kam.account.plan"].sudo().browse(snapshot["written_plans"]):
 for company in companies:
     env["kam.information.engine"].sudo()._refresh_company(company)
 cells = env["kam.whitespace"].sudo().search_count([])
+scorecards = env["kam.account.scorecard"].sudo().search_count([])
+if not scorecards:
+    problems.append("no scorecard after the first information job")
+# the history is back-filled by the scheduled action after the update (18.0.1.4.0),
+# next to the computations already there
+Run = env["kam.concentration.run"].sudo()
+real_runs = Run.search([("is_backfill", "=", False)]).ids
+if not all(companies.mapped("kam_backfill_requested")):
+    problems.append("the back-fill of the history was not requested")
+for _call in range(3 * len(companies) + 2):
+    Run._cron_compute_concentration()
+backfilled = Run.search_count([("is_backfill", "=", True)])
+if not backfilled:
+    problems.append("no month back-filled after the update")
+if sorted(Run.search([("is_backfill", "=", False)]).ids)[: len(real_runs)] != sorted(real_runs):
+    problems.append("a computation made before the update was lost")
+for company in companies:
+    latest = Run.search([("company_id", "=", company.id)], limit=1)
+    if latest.is_backfill:
+        problems.append(f"{company.name}: a back-filled month shows as the latest computation")
+expected_roles = env["kam.member.role"].sudo().search([("is_expected", "=", True)])
+if len(expected_roles) != 3:
+    problems.append(f"expected team roles: {expected_roles.mapped('name')}")
 # the nightly check of signals and health runs on the upgraded data
 for company in companies:
     env["kam.signal.engine"].sudo()._check_company(company)
@@ -266,7 +289,8 @@ env.cr.rollback()
 print(f"checked {checked} decisions of {len(snapshot['partners'])} accounts in "
       f"{len(companies)} companies, {sum(map(len, snapshot['records'].values()))} records, "
       f"{leads} team leads, {len(snapshot['competitors'])} competitors at accounts; first check: "
-      f"{signals} signals, {healths} account healths, {cells} whitespace cells")
+      f"{signals} signals, {healths} account healths, {cells} whitespace cells, "
+      f"{scorecards} scorecards, {backfilled} back-filled months")
 if problems:
     print("UPGRADE PROBLEMS:")
     for problem in problems:

@@ -10,6 +10,7 @@ from . import sale_order
 from . import sale_report
 from . import kam_classification
 from . import kam_concentration_engine
+from . import kam_concentration_backfill
 from . import kam_concentration_run
 from . import kam_concentration_line
 from . import kam_account_figure
@@ -34,8 +35,14 @@ from . import kam_account_plan
 from . import kam_account_plan_objective
 from . import mail_activity
 from . import mail_activity_type
+from . import mail_message
+from . import calendar_event
 from . import kam_competitor_presence
 from . import kam_whitespace
 from . import kam_whitespace_engine
 from . import kam_account_forecast
 from . import kam_information_engine
+from . import kam_scorecard_rule
+from . import kam_account_scorecard
+from . import kam_scorecard_engine
+from . import kam_cockpit

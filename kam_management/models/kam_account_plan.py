@@ -206,6 +206,30 @@ class KamAccountPlan(models.Model):
                 )
             )
 
+    def _kam_map_rows(self):
+        """The relationship map of the account as an org chart for the printed
+        plan: [(stakeholder, depth)], the people who report to nobody on the map
+        first, each followed by the people reporting to them, one level deeper
+        (siblings in the map's order: most influential first). Reporting lines
+        cannot go round (kam.stakeholder._check_reports_to)."""
+        self.ensure_one()
+        people = self.stakeholder_ids
+        reports = defaultdict(list)
+        for person in people:
+            # someone reporting to an archived person is at the top of what is left
+            reports[person.reports_to_id.id if person.reports_to_id in people else False].append(
+                person
+            )
+        rows = []
+
+        def add(boss_id, depth):
+            for person in reports[boss_id]:
+                rows.append((person, depth))
+                add(person.id, depth + 1)
+
+        add(False, 0)
+        return rows
+
     def _stale_information(self):
         """The dated information of a live plan confirmed longer ago than the
         company's age limit (names of the date fields)."""
@@ -796,3 +820,15 @@ class KamAccountPlan(models.Model):
             stale = last.date() < cutoff
             if stale != plan.is_stale:
                 plan.with_context(kam_measure=True).is_stale = stale
+
+    def action_kam_executive_review(self):
+        """The executive review of the account over the plan's period."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_executive_review_wizard_action"
+        )
+        action["context"] = {
+            "default_account_id": self.account_id.id,
+            "default_plan_id": self.id,
+        }
+        return action

@@ -4,11 +4,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import psycopg2
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools.backfill import revenue_window
 from ..tools.concentration import rank_accounts
 
 RANKED_COLUMNS = ("revenue", "share", "cumulative_share", "rank", "tier", "is_key")
@@ -36,9 +36,7 @@ class KamConcentrationEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _revenue_window(self, company):
-        date_to = company._kam_today()
-        date_from = date_to - relativedelta(months=company.kam_window_months) + timedelta(days=1)
-        return date_from, date_to
+        return revenue_window(company._kam_today(), company.kam_window_months)
 
     @api.model
     def _counted_invoices(self, company):
@@ -103,6 +101,60 @@ class KamConcentrationEngine(models.AbstractModel):
             counted=self._counted_orders(company),
             date_from=date_from,
             date_to=date_to + timedelta(days=1),
+        )
+
+    @api.model
+    def _revenue_query_by_period(self, company, bounds):
+        """Revenue per commercial partner and period, in company currency: the same
+        documents and amounts as :meth:`_revenue_query`, for the history back-fill.
+
+        :param bounds: sorted dates; period ``i`` runs from ``bounds[i - 1]``
+            (included) to ``bounds[i]`` (excluded), as ``width_bucket`` numbers it.
+        :return: SQL of rows (partner id, period, revenue)
+        """
+        if company.kam_revenue_source == "order":
+            return self._revenue_query_by_period_orders(company, bounds)
+        return self._revenue_query_by_period_invoices(company, bounds)
+
+    @api.model
+    def _revenue_query_by_period_invoices(self, company, bounds):
+        return SQL(
+            """
+            SELECT move.commercial_partner_id,
+                   WIDTH_BUCKET(move.invoice_date, %(bounds)s::date[]),
+                   SUM(move.amount_untaxed_signed)
+              FROM account_move move
+             WHERE %(counted)s
+               AND move.invoice_date >= %(date_from)s AND move.invoice_date < %(date_end)s
+               AND move.commercial_partner_id IS NOT NULL
+          GROUP BY 1, 2
+            """,
+            bounds=list(bounds),
+            counted=self._counted_invoices(company),
+            date_from=bounds[0],
+            date_end=bounds[-1],
+        )
+
+    @api.model
+    def _revenue_query_by_period_orders(self, company, bounds):
+        # date_order is a timestamp: a day bound is its midnight, as in
+        # _revenue_query_orders
+        return SQL(
+            """
+            SELECT partner.commercial_partner_id,
+                   WIDTH_BUCKET(sale.date_order, %(bounds)s::timestamp[]),
+                   SUM(%(amount)s)
+              FROM sale_order sale
+              JOIN res_partner partner ON partner.id = sale.partner_id
+             WHERE %(counted)s
+               AND sale.date_order >= %(date_from)s AND sale.date_order < %(date_end)s
+          GROUP BY 1, 2
+            """,
+            bounds=list(bounds),
+            amount=self._in_company_currency(SQL("sale.amount_untaxed")),
+            counted=self._counted_orders(company),
+            date_from=bounds[0],
+            date_end=bounds[-1],
         )
 
     # ------------------------------------------------------------------

@@ -68,6 +68,15 @@ class KamConcentrationRun(models.Model):
     accounts_for_95 = fields.Integer(string="Accounts for 95 %", readonly=True, aggregator="avg")
     risk_value = fields.Float(string="Risk Measure", digits=(16, 2), readonly=True)
     risk_exceeded = fields.Boolean(string="Concentration Risk", readonly=True)
+    is_backfill = fields.Boolean(
+        string="Back-filled",
+        default=False,
+        readonly=True,
+        help="Computed afterwards for a past month (as of its last day, with the settings "
+        "of the day of the back-fill) so that the trend has a history from day one. It "
+        "never changed the classification nor notified anybody, and it is never taken "
+        "as the latest computation.",
+    )
     line_ids = fields.One2many("kam.concentration.line", "run_id", string="Accounts")
     detail_run_id = fields.Many2one(
         "kam.concentration.run",
@@ -123,7 +132,7 @@ class KamConcentrationRun(models.Model):
         run_model = self.sudo()
         runs, queued = run_model.browse(), self.env["res.company"]
         for company in self.env.companies:
-            last = run_model.search([("company_id", "=", company.id)], limit=1)
+            last = run_model._latest_real(company)
             if last.duration > INLINE_SECONDS:
                 queued |= company
             else:
@@ -154,12 +163,42 @@ class KamConcentrationRun(models.Model):
             action.update(res_id=runs.id, view_mode="form", views=[(False, "form")])
         return action
 
+    def action_backfill(self):
+        """Button of KAM managers: compute the past months of the revenue window of
+        the selected companies that have no computation yet (see
+        ``kam.concentration.backfill``)."""
+        if not self.env.user.has_group("kam_management.group_kam_manager"):
+            raise AccessError(
+                self.env._("Only Key Account Managers can back-fill the concentration history.")
+            )
+        runs = self.env["kam.concentration.backfill"].sudo()._backfill_companies(self.env.companies)
+        if runs:
+            message = self.env._(
+                "Past months computed and added to the Concentration History: %(count)s.",
+                count=len(runs),
+            )
+        else:
+            message = self.env._(
+                "Nothing to back-fill: every past month of the revenue window with revenue "
+                "already has a computation."
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if runs else "info",
+                "title": self.env._("History back-filled"),
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     @api.model
     def action_open_latest_pareto(self):
         """The key accounts and movers of the latest computation of each current company."""
         latest = self.browse()
         for company in self.env.companies:
-            latest |= self.search([("company_id", "=", company.id)], limit=1).detail_run_id
+            latest |= self._latest_real(company).detail_run_id
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "kam_management.kam_concentration_line_action"
         )
@@ -217,7 +256,25 @@ class KamConcentrationRun(models.Model):
                 )
             done = 1
             break
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(pending) - done)
+        backfills = self.env["res.company"].search([("kam_backfill_requested", "=", True)])
+        if not done and backfills:
+            # the history requested at install, once the computations are done
+            company = backfills[0]
+            try:
+                with self.env.cr.savepoint():
+                    self.env["kam.concentration.backfill"]._backfill_company(company)
+            except (ComputationBusy, SerializationFailure):
+                _logger.info("The revenue concentration of %s is computed elsewhere", company.name)
+                return self.env["ir.cron"]._notify_progress(done=0, remaining=len(backfills))
+            except Exception:
+                _logger.exception(
+                    "The concentration history of %s could not be back-filled", company.name
+                )
+            company.sudo().kam_backfill_requested = False
+            done = 1
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=len(pending) + len(backfills) - done
+        )
 
     @api.model
     def _compute_for_companies(self, companies):
@@ -250,7 +307,9 @@ class KamConcentrationRun(models.Model):
         started = time.monotonic()
         self._lock_company(company)
         engine = self.env["kam.concentration.engine"]
-        previous = self.search([("company_id", "=", company.id)], limit=1)
+        # the previous real computation: a back-filled month never decides whether
+        # to notify nor which detail to show
+        previous = self._latest_real(company)
         with engine._work_tables(company):
             result, date_from, date_to = engine._rank(company)
             changed_key_account = engine._write_figures(company)
@@ -271,35 +330,45 @@ class KamConcentrationRun(models.Model):
         return run
 
     @api.model
+    def _latest_real(self, company):
+        """The latest computation of the company that is not back-filled."""
+        return self.search([("company_id", "=", company.id), ("is_backfill", "=", False)], limit=1)
+
+    @api.model
     def _create_run(self, company, result, date_from, date_to, entered, left):
-        risk_value = result.hhi if company.kam_risk_metric == "hhi" else result.top_shares[10]
         # nobody follows a computation and its creation is no news: no chatter overhead
         return self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
-            {
-                "company_id": company.id,
-                "date_from": date_from,
-                "date_to": date_to,
-                "revenue_source": company.kam_revenue_source,
-                "threshold_percent": company.kam_threshold_percent,
-                "tier_b_percent": company.kam_tier_b_percent,
-                "total_revenue": result.total_revenue,
-                "customer_count": result.customer_count,
-                "key_account_count": result.key_account_count,
-                "hhi": result.hhi,
-                "gini": result.gini,
-                "top1_share": result.top_shares[1],
-                "top5_share": result.top_shares[5],
-                "top10_share": result.top_shares[10],
-                "top20_share": result.top_shares[20],
-                "accounts_for_50": result.accounts_for[50],
-                "accounts_for_80": result.accounts_for[80],
-                "accounts_for_95": result.accounts_for[95],
-                "risk_value": risk_value,
-                "risk_exceeded": risk_value > company.kam_risk_level,
-                "entered_count": entered,
-                "left_count": left,
-            }
+            self._run_values(company, result, date_from, date_to, entered, left)
         )
+
+    @api.model
+    def _run_values(self, company, result, date_from, date_to, entered, left):
+        """The values of a computation from its ranking (tools/concentration.py)."""
+        risk_value = result.hhi if company.kam_risk_metric == "hhi" else result.top_shares[10]
+        return {
+            "company_id": company.id,
+            "date_from": date_from,
+            "date_to": date_to,
+            "revenue_source": company.kam_revenue_source,
+            "threshold_percent": company.kam_threshold_percent,
+            "tier_b_percent": company.kam_tier_b_percent,
+            "total_revenue": result.total_revenue,
+            "customer_count": result.customer_count,
+            "key_account_count": result.key_account_count,
+            "hhi": result.hhi,
+            "gini": result.gini,
+            "top1_share": result.top_shares[1],
+            "top5_share": result.top_shares[5],
+            "top10_share": result.top_shares[10],
+            "top20_share": result.top_shares[20],
+            "accounts_for_50": result.accounts_for[50],
+            "accounts_for_80": result.accounts_for[80],
+            "accounts_for_95": result.accounts_for[95],
+            "risk_value": risk_value,
+            "risk_exceeded": risk_value > company.kam_risk_level,
+            "entered_count": entered,
+            "left_count": left,
+        }
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_shown_detail(self):

@@ -199,6 +199,8 @@ class KamDemoData(models.AbstractModel):
         order._action_cancel()
         company = self.env.company
         self.env["kam.concentration.run"]._compute_for_companies(company)
+        # the history the scheduled action back-fills after an install, at once
+        company._kam_backfill_concentration()
         self.env["kam.signal.engine"]._check_company(company)
 
     def _demo_stopped_category(self, account, today):

@@ -49,6 +49,8 @@ class KamInformationEngine(models.AbstractModel):
             "forecast": self._forecast_company(company),
             "slipping": self._check_slipping(company),
             "renewals": self.env["kam.competitor.presence"]._notify_renewals(company),
+            # last: it reads the whitespace and presences just refreshed
+            "scorecard": self.env["kam.scorecard.engine"]._score_company(company),
         }
         company.sudo().kam_last_information_date = company._kam_today()
         return result

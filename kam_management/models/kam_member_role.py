@@ -18,6 +18,11 @@ class KamMemberRole(models.Model):
         help="The Key Account Manager: one current lead per account and company, in step "
         "with the account's Key Account Manager.",
     )
+    is_expected = fields.Boolean(
+        string="Expected in Every Team",
+        help="Every key account's team should have someone in this role: the scorecard "
+        "counts the expected roles an account's team covers.",
+    )
     is_backup = fields.Boolean(
         string="Backs Up the Lead",
         help="Stands in for the lead while the lead is absent: receives the account's "

@@ -528,7 +528,7 @@ class KamSignalEngine(models.AbstractModel):
                   FROM kam_concentration_line line
                   JOIN kam_concentration_run run ON run.id = line.run_id
                  WHERE run.company_id = %(company)s AND line.movement = 'left'
-                   AND line.date >= %(since)s
+                   AND run.is_backfill IS NOT TRUE AND line.date >= %(since)s
                    AND line.account_ref NOT IN (SELECT id FROM kam_signal_scope)
               ORDER BY line.account_ref, line.date DESC;
 

@@ -85,13 +85,19 @@ class KamStakeholder(models.Model):
     last_interaction_date = fields.Date(
         readonly=True,
         help="Last message or email with this person, meeting they attended, or activity "
-        "done on them or their account (updated every night).",
+        "done on them or their account (updated as it happens, checked again every night).",
     )
     next_contact_date = fields.Date(
         string="Next Contact Due",
         compute="_compute_next_contact_date",
         store=True,
         help="Last interaction plus the contact cadence.",
+    )
+    days_since_interaction = fields.Integer(
+        string="Days Since Last Interaction",
+        compute="_compute_days_since_interaction",
+        help="Days since the last interaction with this person (none yet: since they were "
+        "put on the map).",
     )
     is_overdue = fields.Boolean(
         string="Contact Overdue",
@@ -136,6 +142,15 @@ class KamStakeholder(models.Model):
             stakeholder.is_overdue = bool(
                 stakeholder.next_contact_date and stakeholder.next_contact_date < today
             )
+
+    @api.depends("last_interaction_date", "create_date")
+    def _compute_days_since_interaction(self):
+        today = fields.Date.context_today(self)
+        for stakeholder in self:
+            start = stakeholder.last_interaction_date or (
+                stakeholder.create_date and stakeholder.create_date.date()
+            )
+            stakeholder.days_since_interaction = (today - start).days if start else 0
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -218,6 +233,56 @@ class KamStakeholder(models.Model):
             if stakeholder.last_interaction_date != last.get(stakeholder.id):
                 stakeholder.last_interaction_date = last.get(stakeholder.id)
 
+    @api.model
+    def _kam_interacted(self, last_by_stakeholder):
+        """Live counterpart of the nightly refresh: ``last_by_stakeholder`` maps
+        stakeholder ids to the date of an interaction that just happened (a
+        message, a meeting). The date only moves forward, and a person back in
+        cadence has their pending overdue to-do closed at once.
+
+        Bookkeeping done for whoever posted: a message or a meeting must never
+        fail because its author may not write (or even read) the map, hence the
+        sudo, limited to these stakeholders.
+        """
+        if not last_by_stakeholder:
+            return
+        stakeholders = self.sudo().browse(last_by_stakeholder)
+        for stakeholder in stakeholders:
+            date = last_by_stakeholder[stakeholder.id]
+            if not stakeholder.last_interaction_date or stakeholder.last_interaction_date < date:
+                stakeholder.last_interaction_date = date
+        # the to-do may be the very activity being marked done right now: it is
+        # deleted once that is over, when the transaction ends
+        stakeholders._kam_close_overdue_todos(at_commit=True)
+
+    def _kam_close_overdue_todos(self, at_commit=False):
+        """Close the overdue to-do of the people back in cadence.
+
+        The to-do is deleted, not marked done: the interaction that ended the
+        overdue period is already in the chatter (message, meeting, activity),
+        and a to-do marked done by the system would add a second, fictitious
+        interaction dated now (done activities count as interactions) and a
+        "done" entry crediting someone who did not do it. This is what Odoo does
+        with an activity that became pointless (``activity_unlink``).
+        """
+        back = self.filtered(lambda s: s.overdue_activity_id and not s.is_overdue)
+        todos = back.overdue_activity_id
+        # the next overdue period gets a new one
+        back.overdue_activity_id = False
+        if not todos:
+            return
+        if not at_commit:
+            todos.sudo().unlink()
+            return
+        pending = self.env.cr.precommit.data.setdefault("kam.stakeholder.overdue_todos", set())
+        if not pending:
+            self.env.cr.precommit.add(self.env["kam.stakeholder"].sudo()._kam_unlink_closed_todos)
+        pending.update(todos.ids)
+
+    def _kam_unlink_closed_todos(self):
+        todo_ids = self.env.cr.precommit.data.pop("kam.stakeholder.overdue_todos", set())
+        self.env["mail.activity"].sudo().browse(todo_ids).exists().unlink()
+
     def _reminder_recipient(self):
         """The relationship owner, else the account's KAM: someone who may open the
         stakeholder and mark the to-do done."""
@@ -257,10 +322,8 @@ class KamStakeholder(models.Model):
 
     def _nightly_process(self):
         self._refresh_last_interaction()
-        # a contact made since the to-do: the next overdue period gets a new one
-        self.filtered(
-            lambda s: s.overdue_activity_id and not s.is_overdue
-        ).overdue_activity_id = False
+        # a contact made since the to-do (the safety net of the live updates)
+        self._kam_close_overdue_todos()
         self._notify_overdue()
 
     def _kam_merge_into(self, stakeholder):

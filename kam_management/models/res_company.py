@@ -226,12 +226,23 @@ class ResCompany(models.Model):
     kam_concentration_failed_date = fields.Datetime(
         string="Last Failed Concentration Computation", readonly=True, copy=False
     )
+    kam_backfill_requested = fields.Boolean(
+        string="Concentration History Back-fill Requested",
+        readonly=True,
+        copy=False,
+        help="The past months of the revenue window are back-filled by the scheduled "
+        "action in the next minutes (set at install).",
+    )
     kam_concentration_requested = fields.Boolean(
         string="Concentration Computation Requested",
         readonly=True,
         copy=False,
         help="A KAM manager asked for a computation, which the scheduled action runs next.",
     )
+
+    def _kam_backfill_concentration(self):
+        """Back-fill the concentration history of these companies now."""
+        return self.env["kam.concentration.backfill"].sudo()._backfill_companies(self)
 
     @api.model
     def _kam_run_daily(self, job, done_field, failed_field, logger, what):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 
 from ..tools.classification import key_status
 
@@ -238,10 +239,10 @@ class ResPartner(models.Model):
     # Figures of the revenue-concentration computation in the current company,
     # read from kam.account.figure (a customer shared by two companies can be key
     # in one and not in the other). Contacts show those of their account.
-    kam_revenue = fields.Float(
+    kam_revenue = fields.Monetary(
         string="Revenue in Window",
         compute="_compute_kam_figures",
-        digits=(16, 2),
+        currency_field="kam_currency_id",
         groups=KAM_USER,
         help="Revenue of the customer over the revenue window, in company currency.",
     )
@@ -293,6 +294,13 @@ class ResPartner(models.Model):
         compute="_compute_kam_current_plan",
         groups=KAM_USER,
         help="The active plan of the account today, or else its latest plan.",
+    )
+    kam_plan_progress = fields.Float(
+        string="Plan Progress (%)",
+        compute="_compute_kam_current_plan",
+        digits=(16, 1),
+        groups=KAM_USER,
+        help="Progress of the objectives of the current plan.",
     )
     kam_health_id = fields.Many2one(
         "kam.account.health",
@@ -383,6 +391,82 @@ class ResPartner(models.Model):
         compute="_compute_kam_info_stale",
         search="_search_kam_info_is_stale",
         groups=KAM_USER,
+    )
+    kam_currency_id = fields.Many2one(
+        "res.currency",
+        string="Company Currency",
+        compute="_compute_kam_currency_id",
+        groups=KAM_USER,
+        help="Technical: the currency of the current company, in which revenue is shown.",
+    )
+    kam_scorecard_id = fields.Many2one(
+        "kam.account.scorecard",
+        string="Scorecard",
+        compute="_compute_kam_scorecard",
+        groups=KAM_USER,
+    )
+    kam_score_information = fields.Integer(
+        string="Information Score",
+        compute="_compute_kam_scorecard",
+        groups=KAM_USER,
+        help="Information function of the KAM, 0 to 100 (nightly): competitors recorded and "
+        "fresh, whitespace reviewed, needs and SWOT confirmed recently.",
+    )
+    kam_score_relationships = fields.Integer(
+        string="Relationships Score",
+        compute="_compute_kam_scorecard",
+        groups=KAM_USER,
+        help="Relationships function of the KAM, 0 to 100 (nightly): decision maker in touch, "
+        "no gaps, people within cadence, more than one thread.",
+    )
+    kam_score_business = fields.Integer(
+        string="Business Score",
+        compute="_compute_kam_scorecard",
+        groups=KAM_USER,
+        help="Business function of the KAM, 0 to 100 (nightly): a current plan, its value "
+        "proposition, objectives on track, plan reviewed in time.",
+    )
+    kam_score_team = fields.Integer(
+        string="Project & Team Score",
+        compute="_compute_kam_scorecard",
+        groups=KAM_USER,
+        help="Project & team function of the KAM, 0 to 100 (nightly): a backup, team roles "
+        "covered, tensions handled in time, the KAM not overloaded.",
+    )
+    kam_scorecard_reasons_information = fields.Text(
+        string="Information Reasons",
+        compute="_compute_kam_scorecard",
+        groups=KAM_USER,
+    )
+    kam_scorecard_reasons_relationships = fields.Text(
+        string="Relationships Reasons",
+        compute="_compute_kam_scorecard",
+        groups=KAM_USER,
+    )
+    kam_scorecard_reasons_business = fields.Text(
+        string="Business Reasons", compute="_compute_kam_scorecard", groups=KAM_USER
+    )
+    kam_scorecard_reasons_team = fields.Text(
+        string="Project & Team Reasons", compute="_compute_kam_scorecard", groups=KAM_USER
+    )
+    kam_revenue_trend = fields.Float(
+        string="Revenue Trend (%)",
+        compute="_compute_kam_scorecard",
+        digits=(16, 1),
+        groups=KAM_USER,
+        help="Revenue in the window against the window before it (nightly).",
+    )
+    kam_gap_count = fields.Integer(
+        string="Relationship Gap Count",
+        compute="_compute_kam_gap_count",
+        groups=KAM_USER,
+    )
+    kam_is_my_account = fields.Boolean(
+        string="My Key Account",
+        compute="_compute_kam_is_my_account",
+        search="_search_kam_is_my_account",
+        groups=KAM_USER,
+        help="Accounts you manage or whose team you are on now, in the current company.",
     )
     kam_concentration_date = fields.Datetime(
         string="Last Computed",
@@ -848,6 +932,80 @@ class ResPartner(models.Model):
             partner.kam_tension_open_count = unresolved
             partner.kam_tension_escalated_count = escalated
 
+    @api.depends_context("company")
+    def _compute_kam_currency_id(self):
+        self.kam_currency_id = self.env.company.currency_id
+
+    @api.depends_context("company")
+    def _compute_kam_scorecard(self):
+        accounts = self.commercial_partner_id._origin
+        scorecards = self.env["kam.account.scorecard"].search(
+            [("account_id", "in", accounts.ids), ("company_id", "=", self.env.company.id)]
+        )
+        scorecard_of = {scorecard.account_id.id: scorecard for scorecard in scorecards}
+        for partner in self:
+            scorecard = scorecard_of.get(partner.commercial_partner_id._origin.id)
+            partner.kam_scorecard_id = scorecard
+            partner.kam_score_information = scorecard.score_information if scorecard else 0
+            partner.kam_score_relationships = scorecard.score_relationships if scorecard else 0
+            partner.kam_score_business = scorecard.score_business if scorecard else 0
+            partner.kam_score_team = scorecard.score_team if scorecard else 0
+            partner.kam_revenue_trend = scorecard.revenue_trend if scorecard else 0.0
+            for function in ("information", "relationships", "business", "team"):
+                partner[f"kam_scorecard_reasons_{function}"] = (
+                    scorecard[f"reasons_{function}"] if scorecard else False
+                )
+
+    @api.depends_context("company")
+    def _compute_kam_gap_count(self):
+        accounts = self.commercial_partner_id._origin
+        counts = dict(
+            self.env["kam.relationship.gap"]._read_group(
+                [("account_id", "in", accounts.ids), ("company_id", "=", self.env.company.id)],
+                ["account_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.kam_gap_count = counts.get(partner.commercial_partner_id._origin, 0)
+
+    def _kam_my_accounts_domain(self):
+        teams = self.env["kam.account.member"]._search(
+            [
+                ("user_id", "=", self.env.uid),
+                ("company_id", "=", self.env.company.id),
+                ("is_current", "=", True),
+            ]
+        )
+        return [
+            "|",
+            ("kam_user_id", "=", self.env.uid),
+            ("commercial_partner_id", "in", teams.subselect("account_id")),
+        ]
+
+    @api.depends_context("company", "uid")
+    def _compute_kam_is_my_account(self):
+        mine = self.search([("id", "in", self.ids), *self._kam_my_accounts_domain()])
+        for partner in self:
+            partner.kam_is_my_account = partner in mine
+
+    def _search_kam_is_my_account(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search “My Key Account” with = or != and a yes/no."))
+        domain = self._kam_my_accounts_domain()
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.model
+    def action_kam_open_key_accounts(self):
+        """Key Accounts: a KAM starts on their own accounts, a manager on all."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.res_partner_action_key_account"
+        )
+        if not self.env.user.has_group("kam_management.group_kam_manager"):
+            context = safe_eval(action.get("context") or "{}")
+            action["context"] = {**context, "search_default_my_key_accounts": 1}
+        return action
+
     def action_kam_open_tensions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("kam_management.kam_tension_action")
@@ -871,6 +1029,7 @@ class ResPartner(models.Model):
             )
             partner.kam_plan_count = len(plans)
             partner.kam_current_plan_id = (live or plans)[:1]
+            partner.kam_plan_progress = partner.kam_current_plan_id.progress
 
     def action_open_account_plans(self):
         self.ensure_one()
@@ -884,16 +1043,15 @@ class ResPartner(models.Model):
         return action
 
     def action_open_relationship_map(self):
-        """The people of this account as cards grouped by buying role."""
+        """The people of this account as an org chart (who reports to whom), with
+        the gaps of the map above it; the cards grouped by buying role come next."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "kam_management.kam_stakeholder_action_map"
         )
         action["domain"] = [("account_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {
-            "default_account_id": self.commercial_partner_id.id,
-            "group_by": ["role_ids"],
-        }
+        # the kanban groups itself by buying role (default_group_by of its view)
+        action["context"] = {"default_account_id": self.commercial_partner_id.id}
         action["display_name"] = self.env._(
             "Relationship Map: %(account)s", account=self.commercial_partner_id.name
         )
@@ -984,3 +1142,12 @@ class ResPartner(models.Model):
                         "commercial": partner.commercial_partner_id.display_name,
                     }
                 )
+
+    def action_kam_executive_review(self):
+        """The executive review of the account: choose the period, then print."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.kam_executive_review_wizard_action"
+        )
+        action["context"] = {"default_account_id": self.commercial_partner_id.id}
+        return action

@@ -5,6 +5,7 @@ from . import test_demo_data
 from . import test_ui
 from . import test_translation
 from . import test_concentration_engine
+from . import test_concentration_backfill
 from . import test_query_counts
 from . import test_stakeholder
 from . import test_opportunity
@@ -24,3 +25,8 @@ from . import test_tension
 from . import test_signals
 from . import test_account_health
 from . import test_information
+from . import test_live_freshness
+from . import test_relationship_map
+from . import test_scorecard
+from . import test_cockpit
+from . import test_executive_review

@@ -335,6 +335,38 @@ class TestAccessMatrix(KamRightsCommon):
             write_values={"forecast": 1},
         )
 
+    def test_scorecards(self):
+        scorecard = self.env["kam.account.scorecard"].create(
+            {"account_id": self.account.id, "company_id": self.company.id, "score_team": 50}
+        )
+        self.check(
+            scorecard,
+            {"read": KAMS, "create": NOBODY, "write": NOBODY, "unlink": NOBODY},
+            create_values={"account_id": self.other_account.id, "company_id": self.company.id},
+            write_values={"score_team": 100},
+        )
+        for profile in (PORTAL, INTERNAL, SALESMAN, SALES_ALL):
+            with self.subTest(profile=profile):
+                self.assertFalse(
+                    self.allowed(
+                        lambda p=profile: self.account.with_user(self.users[p]).read(
+                            ["kam_score_business", "kam_scorecard_reasons_team"]
+                        )
+                    )
+                )
+
+    def test_scorecard_rules(self):
+        self.env["kam.scorecard.rule"]._ensure_company_rules(self.company)
+        rule = self.env["kam.scorecard.rule"].search(
+            [("company_id", "=", self.company.id), ("code", "=", "backup_kam")]
+        )
+        self.check(
+            rule,
+            {"read": KAMS, "create": NOBODY, "write": {MANAGER}, "unlink": NOBODY},
+            create_values={"company_id": self.company.id, "code": "backup_kam"},
+            write_values={"weight": 10},
+        )
+
     def test_tension_types_configuration(self):
         managers = {MANAGER, OTHER_COMPANY}  # a setting of every company
         unused = self.env["kam.tension.type"].create({"name": "Logistics"})
@@ -421,6 +453,29 @@ class TestAccessMatrix(KamRightsCommon):
                 .read(["revenue", "receivables"])
             ),
             "what if we lose the account",
+        )
+
+    def test_executive_review_wizard(self):
+        self.assertOnlyProfiles(
+            KAMS,
+            lambda user: (
+                self.env["kam.executive.review.wizard"]
+                .with_user(user)
+                .create({"account_id": self.account.id})
+                .read(["date_from", "date_to"])
+            ),
+            "prepare the executive review of the account",
+        )
+        self.assertOnlyProfiles(
+            KAMS,
+            lambda user: (
+                self.env["ir.actions.report"]
+                .with_user(user)
+                ._render_qweb_html(
+                    "kam_management.kam_executive_review_report_action", self.account.ids
+                )
+            ),
+            "print the executive review of the account",
         )
 
     def test_absences(self):

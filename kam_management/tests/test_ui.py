@@ -68,3 +68,20 @@ class TestKeyAccountsUi(HttpCase):
         self.assertEqual(cell.lead_id.partner_id, account)
         self.assertEqual(cell.lead_id.expected_revenue, cell.expected_revenue)
         self.assertEqual(cell.lead_id.user_id.login, "marco")
+
+
+@tagged("post_install", "-at_install")
+class TestKamDayUi(HttpCase):
+    """The KAM's board, the manager's scorecard matrix and cockpit (issue 15)."""
+
+    def test_kam_board_tour(self):
+        """A KAM starts on their own accounts and reads an account's scorecard."""
+        self.start_tour("/odoo", "kam_board_tour", login="marco")
+
+    def test_scorecard_matrix_tour(self):
+        """A manager sorts the matrix of accounts x functions and keeps one KAM."""
+        self.start_tour("/odoo", "kam_scorecard_matrix_tour", login="admin")
+
+    def test_cockpit_tour_in_spanish(self):
+        """A manager working in Spanish reads the cockpit and opens what is behind it."""
+        self.start_tour("/odoo", "kam_cockpit_tour_es", login="lucia")

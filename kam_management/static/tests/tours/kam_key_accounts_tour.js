@@ -1,27 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
-
-/** Steps that open a menu item of CRM: the Apps menu, CRM, a top menu, the item. */
-function openCrmMenu(sectionXmlid, itemXmlid, content) {
-    return [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the CRM app",
-            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
-            run: "click",
-        },
-        {
-            content: `Open the ${sectionXmlid} menu`,
-            trigger: `.o_menu_sections [data-menu-xmlid='${sectionXmlid}']`,
-            run: "click",
-        },
-        {
-            content,
-            trigger: `.dropdown-item[data-menu-xmlid='${itemXmlid}']`,
-            run: "click",
-        },
-    ];
-}
+import { openCrmMenu } from "@kam_management/../tests/tours/kam_tour_utils";
 
 registry.category("web_tour.tours").add("kam_key_accounts_tour", {
     url: "/odoo",
@@ -77,6 +55,28 @@ registry.category("web_tour.tours").add("kam_key_accounts_tour", {
         {
             content: "Open the relationship map",
             trigger: "button[name='action_open_relationship_map']",
+            run: "click",
+        },
+        {
+            content: "The map opens as an org chart, the people at the top first",
+            trigger: ".o_hierarchy_node:contains('Ignacio Robles Ferrer')",
+        },
+        {
+            content: "The gaps of the account are shown above the chart",
+            trigger: ".o_kam_map_gaps:contains('Marta Quintana Lozano')",
+        },
+        {
+            content: "Unfold the people reporting to the CEO",
+            trigger: ".o_hierarchy_node:contains('Ignacio Robles Ferrer') button[name='hierarchy_search_subsidiaries']",
+            run: "click",
+        },
+        {
+            content: "The CFO reports to the CEO, her freshness on her card",
+            trigger: ".o_hierarchy_node:contains('Marta Quintana Lozano'):contains('days')",
+        },
+        {
+            content: "The cards grouped by buying role are the next view",
+            trigger: ".o_switch_view.o_kanban",
             run: "click",
         },
         {

@@ -1,25 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openKeyAccountsMenu } from "@kam_management/../tests/tours/kam_tour_utils";
 
 registry.category("web_tour.tours").add("kam_workload_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the CRM app",
-            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Key Accounts menu",
-            trigger: ".o_menu_sections [data-menu-xmlid='kam_management.kam_menu_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Workload board",
-            trigger: ".dropdown-item[data-menu-xmlid='kam_management.kam_workload_menu']",
-            run: "click",
-        },
+        ...openKeyAccountsMenu("kam_management.kam_workload_menu", "Open the Workload board"),
         {
             content: "Marco carries more than he can: his card says so",
             trigger: ".o_kanban_record:contains('Marco Ruiz'):contains('Overloaded')",
