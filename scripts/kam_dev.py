@@ -602,6 +602,23 @@ def bench_install(args):
     ).returncode
 
 
+def bench_day(args):
+    """The back-fill, the scorecard, the cockpit and the board (issue 15), on the
+    database `make bench-install` leaves (bench/kam_day_benchmark.py)."""
+    odoo, python = prepare_odoo()
+    if not odoo:
+        return 1
+    database = f"kam_bench_install_{args.customers}_{args.documents}_{args.orders}"
+    if not database_exists(python, database):
+        say(f"No database {database}: run `make bench-install` first.")
+        return 1
+    return run(
+        [python, REPO / "bench" / "kam_day_benchmark.py", database]
+        + ["--addons-path", odoo.addons_path()],
+        env=odoo.env(),
+    ).returncode
+
+
 # --------------------------------------------------------------------------
 # make odoo-pytest
 # --------------------------------------------------------------------------
@@ -635,6 +652,7 @@ def main():
             "bench-signals",
             "bench-whitespace",
             "bench-install",
+            "bench-day",
             "odoo-pytest",
         ],
     )
@@ -655,6 +673,7 @@ def main():
         "bench": bench,
         "bench-effort": bench_effort,
         "bench-install": bench_install,
+        "bench-day": bench_day,
         "bench-signals": bench_signals,
         "bench-whitespace": bench_whitespace,
         "odoo-pytest": odoo_pytest,

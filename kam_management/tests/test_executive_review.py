@@ -245,9 +245,13 @@ class TestExecutiveReview(KamSignalsCommon):
         self.assertIn(self.date_from.strftime("%m/%d/%Y"), text)
         self.assertIn("1,300.00", text)
         # a Spanish-speaking executive of an English-speaking account
-        wizard = self.env["kam.executive.review.wizard"].create({"account_id": self.account.id})
+        wizard = (
+            self.env["kam.executive.review.wizard"]
+            .with_user(self.kam_user)
+            .create({"account_id": self.account.id})
+        )
         self.assertEqual(wizard.lang, "en_US")
-        wizard.lang = "es_ES"
+        wizard.write({"lang": "es_ES", "date_from": self.date_from, "date_to": self.date_to})
         action = wizard.action_print()
         text = self.text(self.render(data=action["data"]))
         self.assertIn("Revisión ejecutiva de la cuenta", text)
@@ -302,6 +306,7 @@ class TestExecutiveReview(KamSignalsCommon):
                 "date_from": self.plan.date_start.isoformat(),
                 "date_to": self.plan.date_end.isoformat(),
                 "plan_id": self.plan.id,
+                "lang": "en_US",
             },
         )
         # what the button prints is the review of that plan

@@ -288,6 +288,26 @@ class TestPartnerMerge(KamRightsCommon):
         self.assertEqual(cells[2].account_id, self.account)
         self.assertEqual(cells[2].lead_id.partner_id, self.account)
 
+    def test_merging_accounts_keeps_one_scorecard(self):
+        """One scorecard per account and company: the kept account's stays, the
+        merged account's goes; a merged account without a twin keeps its own."""
+        company = self.env.company
+        scorecards = self.env["kam.account.scorecard"].create(
+            [
+                {"account_id": account.id, "company_id": company.id, "score_team": score}
+                for account, score in ((self.account, 80), (self.duplicate, 20))
+            ]
+        )
+        self.merge(self.account | self.duplicate, self.account)
+        self.assertEqual(scorecards.exists(), scorecards[0])
+        self.assertEqual(self.account.kam_score_team, 80)
+        alone = self.env["kam.account.scorecard"].create(
+            {"account_id": self.other_account.id, "company_id": company.id, "score_team": 30}
+        )
+        merged_into = self.env["res.partner"].create({"name": "New Home", "is_company": True})
+        self.merge(self.other_account | merged_into, merged_into)
+        self.assertEqual(alone.account_id, merged_into)
+
     def test_merging_two_contacts_on_one_map(self):
         twin_person = self.env["res.partner"].create(
             {"name": "Pilar Acme", "parent_id": self.account.id}

@@ -27,7 +27,30 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self._kam_merge_ranking_rows(src_partners, dst_partner)
         self._kam_merge_signals_and_health(src_partners, dst_partner)
         self._kam_merge_whitespace(src_partners, dst_partner)
+        self._kam_merge_scorecards(src_partners, dst_partner)
         return super()._update_foreign_keys(src_partners, dst_partner)
+
+    @api.model
+    def _kam_merge_scorecards(self, src_partners, dst_partner):
+        """One scorecard per account and company: where the kept partner (or an
+        earlier merged one) has its own, the merged partner's goes; the next
+        nightly scoring judges the merged account as a whole."""
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                """
+                DELETE FROM kam_account_scorecard merged
+                 USING kam_account_scorecard kept
+                 WHERE merged.account_id = ANY(%(merged)s)
+                   AND kept.company_id = merged.company_id
+                   AND (kept.account_id = %(kept)s
+                        OR (kept.account_id = ANY(%(merged)s) AND kept.id < merged.id))
+                """,
+                merged=src_partners.ids,
+                kept=dst_partner.id,
+            )
+        )
+        self.env["kam.account.scorecard"].invalidate_model()
 
     @api.model
     def _kam_merge_whitespace(self, src_partners, dst_partner):
