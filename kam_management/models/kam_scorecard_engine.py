@@ -1,14 +1,36 @@
+import json
 from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, models
-from odoo.tools import float_compare, html2plaintext
+from odoo import api, fields, models
+from odoo.tools import SQL, float_compare, html2plaintext
 
 from ..tools.scorecard import FUNCTIONS, ScorecardInputs, score_functions
 
 LIVE_PLAN_STATES = ("active", "review")
+# what a scorecard holds, in the order the rows are written
+VALUE_FIELDS = (
+    "score_information",
+    "score_relationships",
+    "score_business",
+    "score_team",
+    "score",
+    "revenue",
+    "revenue_previous",
+    "revenue_trend",
+    "inputs",
+    "weights",
+)
+INTEGER_FIELDS = (
+    "score_information",
+    "score_relationships",
+    "score_business",
+    "score_team",
+    "score",
+)
+JSON_FIELDS = ("inputs", "weights")
 GOOD_OBJECTIVE_STATUSES = ("on_track", "done")
 
 
@@ -192,27 +214,90 @@ class KamScorecardEngine(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _write_scorecards(self, company, values, today):
+        """Insert the new scorecards and update the changed ones, each in one
+        statement (thousands of records: the ORM's create and write cost seconds);
+        delete those of accounts no longer key."""
         scorecards = self.env["kam.account.scorecard"].sudo()
-        existing = scorecards.search([("company_id", "=", company.id)])
-        changed = 0
+        existing = scorecards.search_fetch(
+            [("company_id", "=", company.id)], ["account_id", *VALUE_FIELDS]
+        )
         gone = existing.filtered(lambda scorecard: scorecard.account_id.id not in values)
         if gone:
             gone.unlink()
-            changed += len(gone)
+        changed = {}
         for scorecard in existing - gone:
             new = values.pop(scorecard.account_id.id)
             if any(self._differs(scorecard, name, value) for name, value in new.items()):
-                scorecard.write({**new, "date": today})
-                changed += 1
-        if values:
-            scorecards.create(
-                [
-                    {"account_id": account_id, "company_id": company.id, "date": today, **new}
-                    for account_id, new in values.items()
-                ]
+                changed[scorecard.id] = new
+        self._update_rows(changed, today)
+        self._insert_rows(company, values, today)
+        scorecards.invalidate_model()
+        return len(gone) + len(changed) + len(values)
+
+    @api.model
+    def _row_arrays(self, rows):
+        """The columns of ``rows`` ({key: values}) as SQL arrays, in VALUE_FIELDS order."""
+        arrays = [SQL("%s::int[]", list(rows))]
+        for name in VALUE_FIELDS:
+            column = [new[name] for new in rows.values()]
+            if name in JSON_FIELDS:
+                arrays.append(SQL("%s::jsonb[]", [json.dumps(value) for value in column]))
+            elif name in INTEGER_FIELDS:
+                arrays.append(SQL("%s::int[]", column))
+            else:
+                arrays.append(SQL("%s::numeric[]", column))
+        return SQL(", ").join(arrays)
+
+    @api.model
+    def _update_rows(self, changed, today):
+        if not changed:
+            return
+        columns = SQL(", ").join(SQL.identifier(name) for name in VALUE_FIELDS)
+        new_columns = SQL(", ").join(SQL.identifier("new", name) for name in VALUE_FIELDS)
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE kam_account_scorecard scorecard
+                   SET (%(columns)s, date, write_uid, write_date)
+                     = (%(new_columns)s, %(today)s, %(uid)s, %(now)s)
+                  FROM unnest(%(arrays)s) AS new (id, %(columns)s)
+                 WHERE scorecard.id = new.id
+                """,
+                columns=columns,
+                new_columns=new_columns,
+                arrays=self._row_arrays(changed),
+                today=today,
+                uid=self.env.uid,
+                now=fields.Datetime.now(),
             )
-            changed += len(values)
-        return changed
+        )
+
+    @api.model
+    def _insert_rows(self, company, values, today):
+        if not values:
+            return
+        columns = SQL(", ").join(SQL.identifier(name) for name in VALUE_FIELDS)
+        new_columns = SQL(", ").join(SQL.identifier("new", name) for name in VALUE_FIELDS)
+        now = fields.Datetime.now()
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO kam_account_scorecard (account_id, company_id, date, %(columns)s,
+                                                   create_uid, create_date, write_uid,
+                                                   write_date)
+                SELECT new.account_id, %(company)s, %(today)s, %(new_columns)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(arrays)s) AS new (account_id, %(columns)s)
+                """,
+                columns=columns,
+                new_columns=new_columns,
+                arrays=self._row_arrays(values),
+                company=company.id,
+                today=today,
+                uid=self.env.uid,
+                now=now,
+            )
+        )
 
     @api.model
     def _differs(self, scorecard, name, value):
