@@ -31,7 +31,7 @@ REPO = kam_dev.REPO
 # Runs in `odoo shell` on the database as made by the earlier version.
 MAKE_DATA = r"""
 import json, os
-from odoo import Command
+from odoo import Command, fields
 Partner = env["res.partner"]
 main = env.ref("base.main_company")
 sister = env["res.company"].create({"name": "Upgrade Sister Company"})
@@ -111,7 +111,8 @@ cr.execute("SELECT COUNT(*) FROM mail_tracking_value v JOIN ir_model_fields f ON
 snapshot["tracking_values"] = cr.fetchone()[0]
 # competitors listed on plans (up to 18.0.1.2.0) or recorded at the accounts
 Plan = env["kam.account.plan"].sudo().with_context(active_test=False)
-if "competitor_ids" in Plan._fields:
+snapshot["competitors_on_plans"] = "competitor_ids" in Plan._fields
+if snapshot["competitors_on_plans"]:
     snapshot["competitors"] = sorted({
         (plan.account_id.id, plan.company_id.id, competitor.id)
         for plan in Plan.search([]) for competitor in plan.competitor_ids
@@ -123,10 +124,19 @@ else:
     })
 snapshot["written_plans"] = Plan.search([("swot_strengths", "!=", False)]).ids
 confirmed_column = "kam_confirmed_user_id" in env["sale.order"]._fields
+# the confirmation date exists from 18.0.1.2.0 (and is filled for every confirmed
+# order from 18.0.1.3.0 on an upgrade; a fresh install leaves orders confirmed
+# before it without one)
+snapshot["confirmed_dates"] = "kam_confirmed_date" in env["sale.order"]._fields
+snapshot["version"] = env["ir.module.module"].search(
+    [("name", "=", "kam_management")]).latest_version
 for order in env["sale.order"].sudo().search([]):
     snapshot["orders"][order.id] = (
         order.company_id.id, order.kam_user_id.id or None, order.state,
         (order.kam_confirmed_user_id.id or None) if confirmed_column else None,
+        confirmed_column,
+        fields.Datetime.to_string(order.kam_confirmed_date)
+        if snapshot["confirmed_dates"] and order.kam_confirmed_date else None,
     )
 env.cr.commit()
 with open(os.environ["KAM_SNAPSHOT"], "w") as f:
@@ -138,6 +148,7 @@ print("snapshot: %d accounts, %s" % (len(snapshot["partners"]),
 # Runs in `odoo shell` on the upgraded database.
 CHECK = r"""
 import json, os
+from odoo import fields
 from odoo.exceptions import AccessError
 snapshot = json.load(open(os.environ["KAM_SNAPSHOT"]))
 problems = []
@@ -189,27 +200,39 @@ if cr.fetchone()[0] < snapshot["tracking_values"]:
 cr.execute("SELECT id, kam_confirmed_user_id, kam_confirmed_date FROM sale_order")
 orders = {r[0]: r[1:] for r in cr.fetchall()}
 Order = env["sale.order"].sudo()
-for order_id, (company_id, kam, state, confirmed_kam) in snapshot["orders"].items():
+for order_id, (company_id, kam, state, confirmed_kam, had_column, confirmed_date) in (
+        snapshot["orders"].items()):
     order_id = int(order_id)
     if order_id not in orders:
         problems.append(f"sale order {order_id} lost")
         continue
     valid_kam = kam if kam and company_id in access[kam] else None
-    expected = confirmed_kam if confirmed_kam else valid_kam
+    # an earlier version with the column keeps what it recorded; before it, the
+    # migration records the KAM of the day
+    expected = confirmed_kam if had_column else valid_kam
     if state == "sale" and orders[order_id][0] != expected:
         problems.append(f"sale order {order_id}: KAM at confirmation {orders[order_id][0]}, "
                         f"expected {expected}")
-    if state == "sale" and not orders[order_id][1]:
+    if confirmed_date and fields.Datetime.to_string(orders[order_id][1]) != confirmed_date:
+        problems.append(f"sale order {order_id}: confirmation date {orders[order_id][1]}, "
+                        f"was {confirmed_date}")
+    # every confirmed order has a date from the 18.0.1.3.0 migration on
+    dated = snapshot.get("version", "") < "18.0.1.3.0"
+    if state == "sale" and not orders[order_id][1] and dated:
         problems.append(f"sale order {order_id}: no confirmation date")
     if (Order.browse(order_id).kam_user_id.id or None) != valid_kam:
         problems.append(f"sale order {order_id}: current KAM {Order.browse(order_id).kam_user_id}")
 # every competitor listed on a plan is a flagged competitor recorded at its account
 Presence = env["kam.competitor.presence"].sudo()
 for account_id, company_id, competitor_id in snapshot["competitors"]:
-    # once, for every category (the demo data may add more, by category)
-    found = Presence.search([("account_id", "=", account_id), ("company_id", "=", company_id),
-                             ("competitor_id", "=", competitor_id), ("categ_id", "=", False)])
-    if len(found) != 1 or not found.competitor_id.kam_is_competitor:
+    domain = [("account_id", "=", account_id), ("company_id", "=", company_id),
+              ("competitor_id", "=", competitor_id)]
+    if snapshot.get("competitors_on_plans", True):
+        # once, for every category (the demo data may add more, by category)
+        domain.append(("categ_id", "=", False))
+    found = Presence.search(domain)
+    if not found or (snapshot.get("competitors_on_plans", True) and len(found) != 1) or not all(
+            found.competitor_id.mapped("kam_is_competitor")):
         problems.append(f"competitor {competitor_id} of account {account_id}: {len(found)} records")
 for plan in env["kam.account.plan"].sudo().browse(snapshot["written_plans"]):
     if not plan.swot_date:

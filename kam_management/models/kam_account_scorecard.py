@@ -19,8 +19,13 @@ class KamAccountScorecard(models.Model):
     _order = "score, account_id"
     _rec_name = "account_id"
 
-    account_id = fields.Many2one("res.partner", required=True, readonly=True, index=True)
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    # recomputed every night: nothing to keep when the account or company goes
+    account_id = fields.Many2one(
+        "res.partner", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(string="Scored On", readonly=True)
     score_information = fields.Integer(string="Information", readonly=True, aggregator="avg")

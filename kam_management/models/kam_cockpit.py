@@ -1,11 +1,13 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 
 HEALTH_BANDS = ("healthy", "watch", "at_risk")
 WEAK_SCORE = 40
 TENSION_AGES = ((0, 30), (30, 90), (90, None))  # days open
-TREND_RUNS = 13
+TREND_RUNS = 13  # months
 
 
 class KamCockpit(models.AbstractModel):
@@ -63,10 +65,21 @@ class KamCockpit(models.AbstractModel):
     # Sections
     # ------------------------------------------------------------------
     def _concentration(self):
-        runs = self.env["kam.concentration.run"].search(
-            [("company_id", "=", self.env.company.id)], limit=TREND_RUNS
+        all_runs = self.env["kam.concentration.run"].search_fetch(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("date", ">=", fields.Datetime.now() - relativedelta(months=TREND_RUNS)),
+            ],
+            ["date", "date_to", "top10_share", "hhi", "is_backfill"],
         )
-        latest = runs.filtered(lambda run: not run.is_backfill)[:1]
+        latest = self.env["kam.concentration.run"].search(
+            [("company_id", "=", self.env.company.id), ("is_backfill", "=", False)], limit=1
+        )
+        # one point a month: the month's last computation (back-filled or nightly)
+        monthly = {}
+        for run in all_runs:  # newest first
+            monthly.setdefault((run.date.year, run.date.month), run)
+        runs = self.env["kam.concentration.run"].browse(run.id for run in monthly.values())
         company = [("company_id", "=", self.env.company.id)]
         if not latest:
             return {"kpis": [], "trend": []}
@@ -105,7 +118,7 @@ class KamCockpit(models.AbstractModel):
                 "hhi": round(run.hhi),
                 "backfill": run.is_backfill,
             }
-            for run in reversed(runs)
+            for run in runs.sorted("date")
         ]
         return {
             "kpis": kpis,
@@ -221,7 +234,7 @@ class KamCockpit(models.AbstractModel):
                 self.env._("Live plans"), plans.search_count(live), "kam.account.plan", live
             ),
             self._figure(
-                self.env._("Objectives at risk or late"),
+                self.env._("Plans with objectives at risk or late"),
                 plans.search_count(at_risk),
                 "kam.account.plan",
                 at_risk,

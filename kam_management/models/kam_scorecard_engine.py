@@ -67,7 +67,9 @@ class KamScorecardEngine(models.AbstractModel):
                 "score": round(sum(scores.values()) / len(FUNCTIONS)),
                 "revenue": round(current, 2),
                 "revenue_previous": round(before, 2),
-                "revenue_trend": round(100 * (current - before) / before, 1) if before else 0.0,
+                # no trend against a window without revenue (or with more credit
+                # notes than invoices): 0, which the board does not show
+                "revenue_trend": round(100 * (current - before) / before, 1) if before > 0 else 0.0,
                 "inputs": vars(inputs[account_id]),
                 "weights": weights,
             }
@@ -102,8 +104,16 @@ class KamScorecardEngine(models.AbstractModel):
                 inputs[account.id].whitespace_with_opportunity += count
 
         # business: the current live plan of each account
+        # the live plan whose period covers today (a plan activated ahead for next
+        # year, or one whose period ended, is not the current plan)
         plans = env["kam.account.plan"].search(
-            [*in_company, ("state", "in", LIVE_PLAN_STATES)], order="date_start desc, id desc"
+            [
+                *in_company,
+                ("state", "in", LIVE_PLAN_STATES),
+                ("date_start", "<=", today),
+                ("date_end", ">=", today),
+            ],
+            order="date_start desc, id desc",
         )
         current_plans = {}
         for plan in plans:

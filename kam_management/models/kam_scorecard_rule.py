@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools.scorecard import RULES
 
@@ -43,7 +43,11 @@ class KamScorecardRule(models.Model):
     _check_company_auto = True
 
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+        default=lambda self: self.env.company,
     )
     code = fields.Selection(RULE_LABELS, string="Rule", required=True, readonly=True)
     function = fields.Selection(FUNCTIONS, compute="_compute_function", store=True)
@@ -104,6 +108,8 @@ class KamScorecardRule(models.Model):
 
     @api.model
     def action_open_rules(self):
+        if not self.env.user.has_group("kam_management.group_kam_manager"):
+            raise AccessError(self.env._("Only Key Account Managers can set the scorecard rules."))
         self._ensure_company_rules(self.env.companies)
         return self.env["ir.actions.act_window"]._for_xml_id(
             "kam_management.kam_scorecard_rule_action"

@@ -281,7 +281,11 @@ class KamStakeholder(models.Model):
 
     def _kam_unlink_closed_todos(self):
         todo_ids = self.env.cr.precommit.data.pop("kam.stakeholder.overdue_todos", set())
-        self.env["mail.activity"].sudo().browse(todo_ids).exists().unlink()
+        todos = self.env["mail.activity"].sudo().with_context(active_test=False)
+        # a to-do marked done and kept as done (activity types with "keep done") stays
+        todos.browse(todo_ids).exists().filtered(
+            lambda todo: todo.active and not todo.date_done
+        ).unlink()
 
     def _reminder_recipient(self):
         """The relationship owner, else the account's KAM: someone who may open the

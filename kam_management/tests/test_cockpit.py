@@ -77,6 +77,19 @@ class TestCockpit(KamSignalsCommon):
         self.assertEqual(kpis["Top 10 share"]["value"], 100.0)
         self.assertTrue(data["concentration"]["trend"])
 
+    def test_the_trend_has_one_point_a_month(self):
+        """Nightly computations and back-filled months: the month's last one."""
+        self.company._kam_backfill_concentration()
+        months = self.env["kam.concentration.run"].search_count(
+            [("company_id", "=", self.company.id), ("is_backfill", "=", True)]
+        )
+        for _night in range(3):
+            self.env["kam.concentration.run"]._compute_for_company(self.company)
+        trend = self.data(self.kam_manager)["concentration"]["trend"]
+        self.assertEqual(len(trend), months + 1)
+        self.assertEqual(trend, sorted(trend, key=lambda point: point["date"]))
+        self.assertFalse(trend[-1]["backfill"])
+
     def test_a_kam_sees_what_they_may_read(self):
         data = self.data(self.kam_user)
         self.assertTrue(data["health"])

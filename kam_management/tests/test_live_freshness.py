@@ -149,6 +149,17 @@ class TestLiveFreshness(KamCommon):
         self.assertFalse(self.stakeholder.overdue_activity_id)
         self.env.cr.flush()  # nothing left to close
 
+    def test_a_todo_kept_as_done_stays_in_the_history(self):
+        """Activity types that keep done activities: the to-do marked done stays."""
+        self.env.ref("mail.mail_activity_data_todo").keep_done = True
+        todo = self._make_overdue()
+        todo.with_user(self.kam_user).action_feedback(feedback="Visited her")
+        self.assertFalse(self.stakeholder.is_overdue)
+        self.env.cr.flush()
+        kept = todo.with_context(active_test=False).exists()
+        self.assertEqual(kept, todo)
+        self.assertTrue(kept.date_done)
+
     def test_still_overdue_keeps_its_todo(self):
         todo = self._make_overdue()
         self._meeting(-40, self.contact)  # older than the cadence allows

@@ -125,6 +125,23 @@ class TestScorecard(KamSignalsCommon):
         # backup 25, roles 3 of 3 25, no tension 30, KAM with room 20
         self.assertEqual(scorecard.score_team, 100)
 
+    def test_the_current_plan_is_the_one_covering_today(self):
+        """A plan activated ahead for next year, or one whose period ended, is not
+        the account's current plan."""
+        for start, end in ((-400, -40), (200, 500)):
+            plan = self.env["kam.account.plan"].create(
+                {
+                    "account_id": self.account.id,
+                    "date_start": self.today + timedelta(days=start),
+                    "date_end": self.today + timedelta(days=end),
+                    "value_proposition": "<p>Not now</p>",
+                }
+            )
+            plan.action_activate()
+        scorecard = self.score()
+        self.assertEqual(scorecard.score_business, 0)
+        self.assertIn("No current active plan.", scorecard.reasons_business)
+
     def test_weights_are_configurable_per_company(self):
         scorecard = self.score()
         self.assertEqual(scorecard.score_business, 0)
@@ -138,6 +155,8 @@ class TestScorecard(KamSignalsCommon):
         self.assertEqual(scorecard.score_relationships, round(100 * (1 - 2 / 3)))
         with self.assertRaises(AccessError):
             rules[:1].with_user(self.kam_user).weight = 5
+        with self.assertRaises(AccessError):
+            self.env["kam.scorecard.rule"].with_user(self.kam_user).action_open_rules()
         rules[:1].with_user(self.kam_manager).weight = 5
 
     def test_a_rerun_on_unchanged_data_writes_nothing(self):
@@ -157,6 +176,18 @@ class TestScorecard(KamSignalsCommon):
         self.assertEqual((scorecard.revenue, scorecard.revenue_previous), (1500, 1000))
         self.assertEqual(scorecard.revenue_trend, 50.0)
         self.assertEqual(self.account.with_user(self.kam_user).kam_revenue_trend, 50.0)
+
+    def test_no_trend_against_a_window_without_revenue(self):
+        """Against nothing, or against more credit notes than invoices, there is no
+        meaningful percentage: no trend (0, which the board does not show)."""
+        months = self.company.kam_window_months
+        self.invoice(self.account, days_ago=10, amount=3600)
+        self.env["kam.concentration.run"]._compute_for_company(self.company)
+        self.assertEqual(self.score().revenue_trend, 0.0)
+        self.invoice(self.account, days_ago=31 * months + 20, amount=1400, refund=True)
+        scorecard = self.score()
+        self.assertEqual((scorecard.revenue, scorecard.revenue_previous), (3600, -1400))
+        self.assertEqual(scorecard.revenue_trend, 0.0)
 
     def test_only_kams_read_scores_and_only_managers_compute(self):
         scorecard = self.score()
