@@ -31,7 +31,7 @@ REPO = kam_dev.REPO
 # Runs in `odoo shell` on the database as made by the earlier version.
 MAKE_DATA = r"""
 import json, os
-from odoo import Command, fields
+from odoo import Command
 Partner = env["res.partner"]
 main = env.ref("base.main_company")
 sister = env["res.company"].create({"name": "Upgrade Sister Company"})
@@ -135,7 +135,7 @@ for order in env["sale.order"].sudo().search([]):
         order.company_id.id, order.kam_user_id.id or None, order.state,
         (order.kam_confirmed_user_id.id or None) if confirmed_column else None,
         confirmed_column,
-        fields.Datetime.to_string(order.kam_confirmed_date)
+        order.kam_confirmed_date.strftime("%Y-%m-%d %H:%M:%S")
         if snapshot["confirmed_dates"] and order.kam_confirmed_date else None,
     )
 env.cr.commit()
@@ -148,7 +148,6 @@ print("snapshot: %d accounts, %s" % (len(snapshot["partners"]),
 # Runs in `odoo shell` on the upgraded database.
 CHECK = r"""
 import json, os
-from odoo import fields
 from odoo.exceptions import AccessError
 snapshot = json.load(open(os.environ["KAM_SNAPSHOT"]))
 problems = []
@@ -213,7 +212,8 @@ for order_id, (company_id, kam, state, confirmed_kam, had_column, confirmed_date
     if state == "sale" and orders[order_id][0] != expected:
         problems.append(f"sale order {order_id}: KAM at confirmation {orders[order_id][0]}, "
                         f"expected {expected}")
-    if confirmed_date and fields.Datetime.to_string(orders[order_id][1]) != confirmed_date:
+    if confirmed_date and (not orders[order_id][1] or orders[order_id][1].strftime(
+            "%Y-%m-%d %H:%M:%S") != confirmed_date):
         problems.append(f"sale order {order_id}: confirmation date {orders[order_id][1]}, "
                         f"was {confirmed_date}")
     # every confirmed order has a date from the 18.0.1.3.0 migration on
