@@ -70,6 +70,10 @@ class KamExecutiveReviewReport(models.AbstractModel):
         if data.get("plan_id"):
             plan = plan.browse(data["plan_id"]).exists()
             plan.check_access("read")
+            # a plan of another account or company (a hand-made request): the period's
+            plan = plan.filtered(
+                lambda chosen: chosen.account_id in accounts and chosen.company_id == company
+            )
         reviews = self._reviews(accounts, company, date_from, date_to, plan, data.get("lang"))
         return {
             "doc_ids": docs.ids,

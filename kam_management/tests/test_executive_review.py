@@ -91,6 +91,21 @@ class TestExecutiveReview(KamSignalsCommon):
         self.assertIn("1,000.00", text)
         self.assertIn("No revenue a year earlier", text)
 
+    def test_a_plan_of_another_account_is_not_reviewed(self):
+        """A hand-made request naming another account's plan reviews the account's
+        own plan of the period instead."""
+        other_plan = self.env["kam.account.plan"].create(
+            {
+                "name": "Somebody else's plan",
+                "account_id": self.other_account.id,
+                "date_start": self.date_from,
+                "date_end": self.date_to,
+            }
+        )
+        text = self.text(self.render(data={**self.data, "plan_id": other_plan.id}))
+        self.assertNotIn("Somebody else's plan", text)
+        self.assertIn(self.plan.name, text)
+
     def test_objectives_and_commitments(self):
         """The manual objective: target 10, actual 4, progress 40 %, due after the
         period: a commitment for the next one, with the open action of the plan."""
