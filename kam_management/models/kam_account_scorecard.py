@@ -27,6 +27,13 @@ class KamAccountScorecard(models.Model):
         "res.company", required=True, readonly=True, index=True, ondelete="cascade"
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    sales_team_id = fields.Many2one(
+        "crm.team",
+        string="KAM Team",
+        compute="_compute_sales_team_id",
+        search="_search_sales_team_id",
+        help="The sales team of the account's KAM.",
+    )
     date = fields.Date(string="Scored On", readonly=True)
     score_information = fields.Integer(string="Information", readonly=True, aggregator="avg")
     score_relationships = fields.Integer(string="Relationships", readonly=True, aggregator="avg")
@@ -64,6 +71,19 @@ class KamAccountScorecard(models.Model):
             "An account has one scorecard per company.",
         ),
     ]
+
+    @api.depends("kam_user_id")
+    def _compute_sales_team_id(self):
+        for scorecard in self:
+            scorecard.sales_team_id = scorecard.kam_user_id.sale_team_id
+
+    def _search_sales_team_id(self, operator, value):
+        kams = (
+            self.env["res.users"]
+            .with_context(active_test=False)
+            ._search([("sale_team_id", operator, value)])
+        )
+        return [("kam_user_id", "in", kams)]
 
     def _inputs(self):
         known = ScorecardInputs.__dataclass_fields__

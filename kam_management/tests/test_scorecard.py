@@ -223,3 +223,9 @@ class TestScorecard(KamSignalsCommon):
             scorecards.search([("kam_team_user_ids", "in", self.kam_user.ids)]).account_id,
             self.account | other,
         )
+        team = self.env["crm.team"].create({"name": "Iberia KAMs"})
+        self.other_kam.sale_team_id = team
+        self.assertEqual(scorecards.search([("sales_team_id", "=", team.id)]).account_id, other)
+        self.assertEqual(
+            scorecards.search([("sales_team_id", "ilike", "Iberia")]).account_id, other
+        )
