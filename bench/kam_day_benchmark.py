@@ -24,31 +24,22 @@ import argparse
 import time
 
 from bench_tools import superuser_env, timed
+from lxml import etree
 
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-KANBAN_SPEC = {
-    "name": {},
-    "city": {},
-    "country_id": {"fields": {"display_name": {}}},
-    "kam_tier": {},
-    "kam_key_reason": {},
-    "kam_is_strategic": {},
-    "kam_user_id": {"fields": {"display_name": {}}},
-    "kam_currency_id": {"fields": {}},
-    "kam_revenue": {},
-    "kam_revenue_trend": {},
-    "kam_revenue_share": {},
-    "kam_health_score": {},
-    "kam_health_band": {},
-    "kam_current_plan_id": {"fields": {}},
-    "kam_plan_progress": {},
-    "kam_gap_count": {},
-    "kam_tension_open_count": {},
-    "activity_state": {},
-    "activity_ids": {"fields": {}},
-}
+
+def board_spec(env):
+    """What the key-account board reads: the fields of its kanban view, relations
+    with their display name (as the web client asks for them)."""
+    partners = env["res.partner"]
+    view = env.ref("kam_management.res_partner_view_kanban_key_account")
+    arch = etree.fromstring(partners.get_view(view.id, "kanban")["arch"])
+    return {
+        name: {"fields": {"display_name": {}}} if partners._fields[name].relational else {}
+        for name in dict.fromkeys(node.get("name") for node in arch.iter("field"))
+    }
 
 
 def with_queries(env, function):
@@ -103,9 +94,10 @@ def bench_company(env, company, manager):
         "kam_management.res_partner_action_key_account"
     )
     partners = as_manager["res.partner"]
+    spec = board_spec(env)
 
     def page():
-        return partners.web_search_read(safe_eval(action["domain"]), KANBAN_SPEC, limit=80)
+        return partners.web_search_read(safe_eval(action["domain"]), spec, limit=80)
 
     page()
     seconds, queries = with_queries(env, page)

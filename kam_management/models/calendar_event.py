@@ -28,22 +28,6 @@ class CalendarEvent(models.Model):
         if not self:
             return
         self.flush_model(["partner_ids", "start", "active"])
-        self.env["kam.stakeholder"].flush_model(["contact_id", "active"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT people.id, MAX(event.start)::date
-                  FROM calendar_event event
-                  JOIN calendar_event_res_partner_rel attendee
-                    ON attendee.calendar_event_id = event.id
-                  JOIN kam_stakeholder people
-                    ON people.contact_id = attendee.res_partner_id AND people.active
-                 WHERE event.id = ANY(%(ids)s)
-                   AND event.active
-                   AND event.start <= NOW() AT TIME ZONE 'UTC'
-              GROUP BY people.id
-                """,
-                ids=self.ids,
-            )
+        self.env["kam.stakeholder"]._kam_refresh_live(
+            events=SQL("(SELECT * FROM calendar_event WHERE id = ANY(%s))", self.ids)
         )
-        self.env["kam.stakeholder"]._kam_interacted(dict(rows))

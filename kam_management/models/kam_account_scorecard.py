@@ -1,7 +1,6 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 from ..tools.scorecard import FUNCTIONS, RULES, ScorecardInputs, rule_fractions
 
@@ -254,8 +253,9 @@ class KamAccountScorecard(models.Model):
     @api.model
     def action_compute_now(self):
         """Button of KAM managers: score the current companies now."""
-        if not self.env.user.has_group("kam_management.group_kam_manager"):
-            raise AccessError(self.env._("Only Key Account Managers can compute the scorecards."))
+        self.env.user._kam_check_manager(
+            self.env._("Only Key Account Managers can compute the scorecards.")
+        )
         engine = self.env["kam.scorecard.engine"].sudo()
         for company in self.env.companies:
             engine._score_company(company)

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 HEALTH_BANDS = ("healthy", "watch", "at_risk")
 WEAK_SCORE = 40
 TENSION_AGES = ((0, 30), (30, 90), (90, None))  # days open
-TREND_RUNS = 13  # months
+TREND_MONTHS = 13
 
 
 class KamCockpit(models.AbstractModel):
@@ -55,7 +55,7 @@ class KamCockpit(models.AbstractModel):
 
     def _currency(self):
         currency = self.env.company.currency_id
-        return {"symbol": currency.symbol, "position": currency.position, "digits": 0}
+        return {"symbol": currency.symbol, "position": currency.position}
 
     @staticmethod
     def _figure(label, value, model, domain, **extra):
@@ -68,7 +68,7 @@ class KamCockpit(models.AbstractModel):
         all_runs = self.env["kam.concentration.run"].search_fetch(
             [
                 ("company_id", "=", self.env.company.id),
-                ("date", ">=", fields.Datetime.now() - relativedelta(months=TREND_RUNS)),
+                ("date", ">=", fields.Datetime.now() - relativedelta(months=TREND_MONTHS)),
             ],
             ["date", "date_to", "top10_share", "hhi", "is_backfill"],
         )
@@ -207,21 +207,29 @@ class KamCockpit(models.AbstractModel):
         labels = dict(tensions._fields["severity"]._description_selection(self.env))
         now = fields.Datetime.now()
         base = [("company_id", "=", self.env.company.id), ("state", "!=", "resolved")]
-        rows = []
-        for severity in ("critical", "high", "medium", "low"):
-            cells = []
-            for start, end in TENSION_AGES:
-                domain = [
-                    *base,
-                    ("severity", "=", severity),
-                    ("create_date", "<=", fields.Datetime.to_string(now - timedelta(days=start))),
-                ]
-                if end is not None:
-                    domain.append(
-                        ("create_date", ">", fields.Datetime.to_string(now - timedelta(days=end)))
-                    )
-                cells.append({"value": tensions.search_count(domain), "domain": domain})
-            rows.append({"label": labels[severity], "severity": severity, "cells": cells})
+        severities = ("critical", "high", "medium", "low")
+        cells = {severity: [] for severity in severities}
+        for start, end in TENSION_AGES:  # one count by severity per age
+            aged = [
+                *base,
+                ("create_date", "<=", fields.Datetime.to_string(now - timedelta(days=start))),
+            ]
+            if end is not None:
+                aged.append(
+                    ("create_date", ">", fields.Datetime.to_string(now - timedelta(days=end)))
+                )
+            counts = dict(tensions._read_group(aged, ["severity"], ["__count"]))
+            for severity in severities:
+                cells[severity].append(
+                    {
+                        "value": counts.get(severity, 0),
+                        "domain": [*aged, ("severity", "=", severity)],
+                    }
+                )
+        rows = [
+            {"label": labels[severity], "severity": severity, "cells": cells[severity]}
+            for severity in severities
+        ]
         return {"model": "kam.tension", "rows": rows}
 
     def _plans(self):

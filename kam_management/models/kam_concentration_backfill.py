@@ -61,15 +61,6 @@ class KamConcentrationBackfill(models.AbstractModel):
         return runs
 
     @api.model
-    def _company_tz(self, company):
-        """The time zone of the company's own day (as ``res.company._kam_today``)."""
-        name = company.partner_id.tz or self.env.context.get("tz") or self.env.user.tz
-        try:
-            return pytz.timezone(name or "UTC")
-        except pytz.UnknownTimeZoneError:
-            return pytz.utc
-
-    @api.model
     def _months_with_runs(self, company, tz, since):
         """(year, month) of every computation of the company since ``since``
         (a month end), in the company's time zone."""
@@ -107,7 +98,7 @@ class KamConcentrationBackfill(models.AbstractModel):
         started = timer.monotonic()
         run_model = self.env["kam.concentration.run"]
         run_model._lock_company(company)
-        tz = self._company_tz(company)
+        tz = company._kam_tz()
         months = company.kam_window_months
         ends = past_month_ends(company._kam_today(), months)
         if not ends:

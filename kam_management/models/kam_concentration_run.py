@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .res_company import REVENUE_SOURCES
@@ -125,10 +125,9 @@ class KamConcentrationRun(models.Model):
         A company whose last computation was long is queued to the scheduled
         action instead, and the manager is told so.
         """
-        if not self.env.user.has_group("kam_management.group_kam_manager"):
-            raise AccessError(
-                self.env._("Only Key Account Managers can recompute the revenue concentration.")
-            )
+        self.env.user._kam_check_manager(
+            self.env._("Only Key Account Managers can recompute the revenue concentration.")
+        )
         run_model = self.sudo()
         runs, queued = run_model.browse(), self.env["res.company"]
         for company in self.env.companies:
@@ -167,10 +166,9 @@ class KamConcentrationRun(models.Model):
         """Button of KAM managers: compute the past months of the revenue window of
         the selected companies that have no computation yet (see
         ``kam.concentration.backfill``)."""
-        if not self.env.user.has_group("kam_management.group_kam_manager"):
-            raise AccessError(
-                self.env._("Only Key Account Managers can back-fill the concentration history.")
-            )
+        self.env.user._kam_check_manager(
+            self.env._("Only Key Account Managers can back-fill the concentration history.")
+        )
         runs = self.env["kam.concentration.backfill"].sudo()._backfill_companies(self.env.companies)
         if runs:
             message = self.env._(

@@ -23,14 +23,6 @@ VALUE_FIELDS = (
     "inputs",
     "weights",
 )
-INTEGER_FIELDS = (
-    "score_information",
-    "score_relationships",
-    "score_business",
-    "score_team",
-    "score",
-)
-JSON_FIELDS = ("inputs", "weights")
 GOOD_OBJECTIVE_STATUSES = ("on_track", "done")
 
 
@@ -247,12 +239,14 @@ class KamScorecardEngine(models.AbstractModel):
     @api.model
     def _row_arrays(self, rows):
         """The columns of ``rows`` ({key: values}) as SQL arrays, in VALUE_FIELDS order."""
+        scorecard_fields = self.env["kam.account.scorecard"]._fields
         arrays = [SQL("%s::int[]", list(rows))]
         for name in VALUE_FIELDS:
             column = [new[name] for new in rows.values()]
-            if name in JSON_FIELDS:
+            kind = scorecard_fields[name].type
+            if kind == "json":
                 arrays.append(SQL("%s::jsonb[]", [json.dumps(value) for value in column]))
-            elif name in INTEGER_FIELDS:
+            elif kind == "integer":
                 arrays.append(SQL("%s::int[]", column))
             else:
                 arrays.append(SQL("%s::numeric[]", column))

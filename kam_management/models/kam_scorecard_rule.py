@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 
-from ..tools.scorecard import RULES
+from ..tools.scorecard import RULES, default_weights
 
 FUNCTIONS = [
     ("information", "Information"),
@@ -92,7 +92,7 @@ class KamScorecardRule(models.Model):
         missing = [
             {"company_id": company.id, "code": code, "weight": weight}
             for company in companies
-            for code, (_function, weight) in RULES.items()
+            for code, weight in default_weights().items()
             if (company.id, code) not in existing
         ]
         if missing:
@@ -108,8 +108,9 @@ class KamScorecardRule(models.Model):
 
     @api.model
     def action_open_rules(self):
-        if not self.env.user.has_group("kam_management.group_kam_manager"):
-            raise AccessError(self.env._("Only Key Account Managers can set the scorecard rules."))
+        self.env.user._kam_check_manager(
+            self.env._("Only Key Account Managers can set the scorecard rules.")
+        )
         self._ensure_company_rules(self.env.companies)
         return self.env["ir.actions.act_window"]._for_xml_id(
             "kam_management.kam_scorecard_rule_action"

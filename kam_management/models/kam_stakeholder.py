@@ -173,59 +173,13 @@ class KamStakeholder(models.Model):
             return
         self.env.flush_all()
         rows = self.env.execute_query(
-            SQL(
-                """
-                WITH people AS (
-                    SELECT id, contact_id, account_id FROM kam_stakeholder WHERE id = ANY(%(ids)s)
+            self._interactions_query(
+                people=SQL(
+                    "(SELECT id, contact_id, account_id FROM kam_stakeholder WHERE id = ANY(%s))",
+                    self.ids,
                 ),
-                touches AS (
-                    SELECT people.id, message.date
-                      FROM people
-                      JOIN mail_message message
-                        ON message.author_id = people.contact_id
-                       AND message.message_type IN ('email', 'comment')
-                    UNION ALL
-                    SELECT people.id, message.date
-                      FROM people
-                      JOIN mail_message message
-                        ON message.model = 'res.partner' AND message.res_id = people.contact_id
-                       AND message.message_type IN ('email', 'comment')
-                    UNION ALL
-                    SELECT people.id, message.date
-                      FROM people
-                      JOIN mail_message message
-                        ON message.model = 'res.partner' AND message.res_id = people.account_id
-                      JOIN mail_message_res_partner_rel recipient
-                        ON recipient.mail_message_id = message.id
-                       AND recipient.res_partner_id = people.contact_id
-                    UNION ALL
-                    SELECT people.id, message.date
-                      FROM people
-                      JOIN mail_message message
-                        ON message.model = 'res.partner'
-                       AND message.res_id IN (people.contact_id, people.account_id)
-                       AND message.mail_activity_type_id IS NOT NULL
-                    UNION ALL
-                    SELECT people.id, message.date
-                      FROM people
-                      JOIN mail_message message
-                        ON message.model = 'kam.stakeholder' AND message.res_id = people.id
-                       AND message.mail_activity_type_id IS NOT NULL
-                    UNION ALL
-                    SELECT people.id, event.start
-                      FROM people
-                      JOIN calendar_event_res_partner_rel attendee
-                        ON attendee.res_partner_id = people.contact_id
-                      JOIN calendar_event event
-                        ON event.id = attendee.calendar_event_id AND event.active
-                     WHERE event.start <= NOW() AT TIME ZONE 'UTC'
-                )
-                SELECT people.id, MAX(touches.date)::date
-                  FROM people
-             LEFT JOIN touches ON touches.id = people.id
-              GROUP BY people.id
-                """,
-                ids=self.ids,
+                messages=SQL("mail_message"),
+                events=SQL("calendar_event"),
             )
         )
         last = dict(rows)
@@ -234,6 +188,80 @@ class KamStakeholder(models.Model):
                 stakeholder.last_interaction_date = last.get(stakeholder.id)
 
     @api.model
+    @api.model
+    def _interactions_query(self, people, messages, events):
+        """SQL: (stakeholder id, date of their last interaction) for the stakeholders
+        of ``people`` (rows of kam_stakeholder) among the ``messages`` (rows of
+        mail_message) and the meetings of ``events`` (rows of calendar_event): what
+        counts as an interaction, for the nightly refresh (some people, every
+        message) and for the live one (every active person, the new messages or
+        meetings). People without any interaction are not returned."""
+        return SQL(
+            """
+            SELECT touches.id, MAX(touches.date)::date
+              FROM (
+                SELECT people.id, message.date
+                  FROM %(people)s people
+                  JOIN %(messages)s message
+                    ON message.author_id = people.contact_id
+                   AND message.message_type IN ('email', 'comment')
+                UNION ALL
+                SELECT people.id, message.date
+                  FROM %(people)s people
+                  JOIN %(messages)s message
+                    ON message.model = 'res.partner' AND message.res_id = people.contact_id
+                   AND message.message_type IN ('email', 'comment')
+                UNION ALL
+                SELECT people.id, message.date
+                  FROM %(people)s people
+                  JOIN %(messages)s message
+                    ON message.model = 'res.partner' AND message.res_id = people.account_id
+                  JOIN mail_message_res_partner_rel recipient
+                    ON recipient.mail_message_id = message.id
+                   AND recipient.res_partner_id = people.contact_id
+                UNION ALL
+                SELECT people.id, message.date
+                  FROM %(people)s people
+                  JOIN %(messages)s message
+                    ON message.model = 'res.partner'
+                   AND message.res_id IN (people.contact_id, people.account_id)
+                   AND message.mail_activity_type_id IS NOT NULL
+                UNION ALL
+                SELECT people.id, message.date
+                  FROM %(people)s people
+                  JOIN %(messages)s message
+                    ON message.model = 'kam.stakeholder' AND message.res_id = people.id
+                   AND message.mail_activity_type_id IS NOT NULL
+                UNION ALL
+                SELECT people.id, event.start
+                  FROM %(people)s people
+                  JOIN calendar_event_res_partner_rel attendee
+                    ON attendee.res_partner_id = people.contact_id
+                  JOIN %(events)s event
+                    ON event.id = attendee.calendar_event_id AND event.active
+                 WHERE event.start <= NOW() AT TIME ZONE 'UTC'
+              ) touches
+          GROUP BY touches.id
+            """,
+            people=people,
+            messages=messages,
+            events=events,
+        )
+
+    @api.model
+    def _kam_refresh_live(self, messages=None, events=None):
+        """The interactions among these new ``messages`` or ``events`` (SQL of their
+        rows), at once, for every active stakeholder they involve."""
+        self.flush_model(["account_id", "contact_id", "active"])
+        rows = self.env.execute_query(
+            self._interactions_query(
+                people=SQL("(SELECT id, contact_id, account_id FROM kam_stakeholder WHERE active)"),
+                messages=messages or SQL("(SELECT * FROM mail_message WHERE FALSE)"),
+                events=events or SQL("(SELECT * FROM calendar_event WHERE FALSE)"),
+            )
+        )
+        self._kam_interacted(dict(rows))
+
     def _kam_interacted(self, last_by_stakeholder):
         """Live counterpart of the nightly refresh: ``last_by_stakeholder`` maps
         stakeholder ids to the date of an interaction that just happened (a

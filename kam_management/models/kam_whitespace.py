@@ -253,7 +253,8 @@ class KamWhitespace(models.Model):
     @api.model
     def action_refresh_information(self):
         """A KAM manager computes the information of the current company now."""
-        if not self.env.user.has_group("kam_management.group_kam_manager"):
-            raise AccessError(self.env._("Only KAM managers compute the information on demand."))
+        self.env.user._kam_check_manager(
+            self.env._("Only KAM managers compute the information on demand.")
+        )
         self.env["kam.information.engine"].sudo()._refresh_company(self.env.company)
         return {"type": "ir.actions.client", "tag": "soft_reload"}

@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -267,12 +269,19 @@ class ResCompany(models.Model):
                 self.env["ir.cron"]._notify_progress(done=1, remaining=len(pending) - 1)
                 return
 
+    def _kam_tz(self):
+        """The company's time zone (its address's), else that of the user."""
+        self.ensure_one()
+        name = self.partner_id.tz or self.env.context.get("tz") or self.env.user.tz
+        try:
+            return pytz.timezone(name or "UTC")
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
     def _kam_today(self):
         """Today where the company is: its own time zone, not that of whoever runs
         the nightly job."""
-        self.ensure_one()
-        tz = self.partner_id.tz or self.env.context.get("tz")
-        return fields.Date.context_today(self.with_context(tz=tz))
+        return fields.Date.context_today(self.with_context(tz=self._kam_tz().zone))
 
     @api.constrains(
         "kam_effort_tier_a_hours",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ResUsers(models.Model):
@@ -9,6 +10,13 @@ class ResUsers(models.Model):
         an internal user of the KAM group."""
         self.ensure_one()
         return not self.share and self._has_group("kam_management.group_kam_user")
+
+    def _kam_check_manager(self, message):
+        """Refuse with ``message`` (an AccessError) unless this user is a KAM manager:
+        the buttons that run a nightly job now, for the current companies."""
+        self.ensure_one()
+        if not self.has_group("kam_management.group_kam_manager"):
+            raise AccessError(message)
 
     kam_capacity_hours = fields.Float(
         string="KAM Capacity (h/month)",

@@ -3,6 +3,7 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { Layout } from "@web/search/layout";
+import { scoreClass } from "@kam_management/views/score_field/score_field";
 
 /**
  * The manager's cockpit: revenue concentration, health, the four-function
@@ -50,10 +51,7 @@ export class KamCockpit extends Component {
     }
 
     scoreClass(value) {
-        if (value >= 70) {
-            return "text-bg-success";
-        }
-        return value >= 40 ? "text-bg-warning" : "text-bg-danger";
+        return scoreClass(value);
     }
 
     bandClass(band) {

@@ -1,19 +1,20 @@
 import { registry } from "@web/core/registry";
 import { IntegerField, integerField } from "@web/views/fields/integer/integer_field";
 
-/**
- * A score from 0 to 100 as a coloured cell: green from 70, amber from 40, red
- * below. The matrix of the scorecards reads as a heat map.
- */
+/** The colour of a score from 0 to 100: green from 70, amber from 40, red below. */
+export function scoreClass(value) {
+    if (value >= 70) {
+        return "text-bg-success";
+    }
+    return value >= 40 ? "text-bg-warning" : "text-bg-danger";
+}
+
+/** A score as a coloured cell: the matrix of the scorecards reads as a heat map. */
 export class KamScoreField extends IntegerField {
     static template = "kam_management.KamScoreField";
 
     get scoreClass() {
-        const value = this.props.record.data[this.props.name] || 0;
-        if (value >= 70) {
-            return "text-bg-success";
-        }
-        return value >= 40 ? "text-bg-warning" : "text-bg-danger";
+        return scoreClass(this.props.record.data[this.props.name] || 0);
     }
 }
 
