@@ -937,6 +937,7 @@ class ResPartner(models.Model):
         self.kam_currency_id = self.env.company.currency_id
 
     @api.depends_context("company")
+    @api.depends("commercial_partner_id")
     def _compute_kam_scorecard(self):
         accounts = self.commercial_partner_id._origin
         scorecards = self.env["kam.account.scorecard"].search(
@@ -957,6 +958,7 @@ class ResPartner(models.Model):
                 )
 
     @api.depends_context("company")
+    @api.depends("commercial_partner_id")
     def _compute_kam_gap_count(self):
         accounts = self.commercial_partner_id._origin
         counts = dict(
@@ -984,6 +986,7 @@ class ResPartner(models.Model):
         ]
 
     @api.depends_context("company", "uid")
+    @api.depends("commercial_partner_id")
     def _compute_kam_is_my_account(self):
         mine = self.search([("id", "in", self.ids), *self._kam_my_accounts_domain()])
         for partner in self:

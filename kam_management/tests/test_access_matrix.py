@@ -533,6 +533,40 @@ class TestAccessMatrix(KamRightsCommon):
                     f"read {fname} of {partner.name}",
                 )
 
+    def test_the_kam_day_fields_of_the_account_and_of_its_contacts(self):
+        """The scores, their reasons, the trend, plan progress, gaps and "my account"
+        are for KAMs only, read on the account or through a contact; "My Key
+        Account" cannot be searched by anybody else either."""
+        fnames = [
+            "kam_scorecard_id",
+            "kam_score_information",
+            "kam_score_relationships",
+            "kam_score_business",
+            "kam_score_team",
+            "kam_scorecard_reasons_relationships",
+            "kam_revenue_trend",
+            "kam_plan_progress",
+            "kam_gap_count",
+            "kam_is_my_account",
+            "kam_currency_id",
+        ]
+        for partner in (self.account, self.contact, self.portal_user.partner_id):
+            for fname in fnames:
+                self.assertOnlyProfiles(
+                    KAMS,
+                    lambda user, partner=partner, fname=fname: partner.with_user(user).read(
+                        [fname]
+                    ),
+                    f"read {fname} of {partner.name}",
+                )
+        self.assertOnlyProfiles(
+            KAMS | {OTHER_COMPANY},
+            lambda user: (
+                self.env["res.partner"].with_user(user).search([("kam_is_my_account", "=", True)])
+            ),
+            "search on kam_is_my_account",
+        )
+
     def test_sensitive_fields_cannot_be_searched_grouped_or_sorted_by(self):
         partners = self.env["res.partner"]
         for fname, readers in PARTNER_FIELDS.items():

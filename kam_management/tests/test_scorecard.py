@@ -142,6 +142,19 @@ class TestScorecard(KamSignalsCommon):
         self.assertEqual(scorecard.score_business, 0)
         self.assertIn("No current active plan.", scorecard.reasons_business)
 
+    def test_contacts_copies_and_moves_read_the_account_they_belong_to(self):
+        """A contact shows its account's scores; a copy of the account has none of
+        its own; an account moved under another company shows that company's."""
+        scorecard = self.score()
+        self.assertEqual(self.contact.kam_score_team, scorecard.score_team)
+        copy = self.account.copy()
+        self.assertFalse(copy.kam_scorecard_id)
+        self.assertEqual(copy.kam_score_team, 0)
+        parent = self.env["res.partner"].create({"name": "Holding", "is_company": True})
+        self.account.write({"is_company": False, "parent_id": parent.id})
+        self.assertFalse(self.account.kam_scorecard_id)
+        self.assertFalse(self.contact.kam_scorecard_id)
+
     def test_weights_are_configurable_per_company(self):
         scorecard = self.score()
         self.assertEqual(scorecard.score_business, 0)
