@@ -830,6 +830,7 @@ class ResPartner(models.Model):
                 )
 
     @api.depends_context("company")
+    @api.depends("commercial_partner_id")
     def _compute_kam_health(self):
         accounts = self.commercial_partner_id._origin
         healths = self.env["kam.account.health"].search(

@@ -146,7 +146,9 @@ class TestScorecard(KamSignalsCommon):
         """A contact shows its account's scores; a copy of the account has none of
         its own; an account moved under another company shows that company's."""
         scorecard = self.score()
+        self.env["kam.signal.engine"]._check_company(self.company)
         self.assertEqual(self.contact.kam_score_team, scorecard.score_team)
+        self.assertTrue(self.contact.kam_health_band)
         copy = self.account.copy()
         self.assertFalse(copy.kam_scorecard_id)
         self.assertEqual(copy.kam_score_team, 0)
@@ -154,6 +156,7 @@ class TestScorecard(KamSignalsCommon):
         self.account.write({"is_company": False, "parent_id": parent.id})
         self.assertFalse(self.account.kam_scorecard_id)
         self.assertFalse(self.contact.kam_scorecard_id)
+        self.assertFalse(self.contact.kam_health_band)
 
     def test_weights_are_configurable_per_company(self):
         scorecard = self.score()
